@@ -1,0 +1,13 @@
+// Package memstore is the in-memory implementation of every store interface of psa: the
+// embedded default for examples, tests and small deployments whose data need not outlive the
+// process.
+//
+// It is a real store, not a mock: transactions are serializable (optimistic, with a fallback to
+// an exclusive lock so that none ever fails for contention), a failed transaction leaves nothing
+// behind, unique keys and versions are enforced, values are copied in and out, and listings come
+// in a stable order (ascending ID) with opaque cursors. It passes the storetest conformance suite,
+// like every store of the project.
+//
+//	store := memstore.New()
+//	clients := client.NewService(memstore.Runner[client.Tx](store), nil)
+package memstore
