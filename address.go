@@ -64,13 +64,14 @@ func (v *Validator) Email(field, value string, required bool) {
 	}
 }
 
-// Country records an error for field unless value is an ISO 3166-1 alpha-2 country code.
+// Country records an error for field unless value is an ISO 3166-1 alpha-2 country code, in
+// upper case and current ("GB", not "UK" or "gb").
 func (v *Validator) Country(field, value string) {
 	if value == "" {
 		v.Add(field, value, "is required")
 		return
 	}
-	if r, err := language.ParseRegion(value); len(value) != 2 || err != nil || !r.IsCountry() {
+	if r, err := language.ParseRegion(value); len(value) != 2 || err != nil || !r.IsCountry() || r.String() != value {
 		v.Add(field, value, "is not an ISO 3166-1 alpha-2 country code")
 	}
 }

@@ -297,9 +297,14 @@ func (m Money) RoundCash(mode RoundingMode) Money {
 
 // roundToIncrement rounds d to a whole multiple of inc (> 0) in mode, exactly.
 func roundToIncrement(d, inc decimal.Decimal, mode RoundingMode) decimal.Decimal {
-	if d.Exponent() > math.MaxInt32-int32(64) || d.Exponent() < math.MinInt32+int32(64) {
-		// Out of QuoRem's range: no such amount arises from parsing or arithmetic on parsed values.
-		return mode.Round(d, -inc.Exponent())
+	// Exponents near the int32 limits are out of QuoRem's range; no amount parsed from text or
+	// computed from such amounts has them. A whole number of 10^(2^31-64) is a multiple of any
+	// increment CLDR lists; an amount below 10^-(2^31-64) per coefficient digit rounds to 0.
+	switch e := d.Exponent(); {
+	case e > math.MaxInt32-64:
+		return d
+	case e < math.MinInt32+64:
+		return decimal.New(0, inc.Exponent())
 	}
 	q, r := d.QuoRem(inc, 0) // d = q*inc + r; q an integer, truncated toward zero; r has d's sign
 	if r.Sign() != 0 {
@@ -370,6 +375,12 @@ func (m Money) MinorUnits() (int64, error) {
 	if !isWholeMultiple(m.amount, scale) {
 		return 0, Invalid(moneyObject, "amount", m.String(), "is not a whole number of minor units")
 	}
+	if u, ok := smallMinorUnits(m.amount, scale); ok && u <= math.MaxInt64 {
+		if m.amount.Sign() < 0 {
+			return -int64(u), nil
+		}
+		return int64(u), nil
+	}
 	if m.amount.Sign() != 0 && int64(m.amount.NumDigits())+int64(m.amount.Exponent())+int64(scale) > 19 {
 		return 0, Invalid(moneyObject, "amount", m.String(), "is out of the int64 range of minor units")
 	}
@@ -412,25 +423,43 @@ func (m Money) Allocate(weights []decimal.Decimal) ([]Money, error) {
 		return nil, err
 	}
 
-	var shares []*big.Int
+	parts := make([]Money, len(ws))
+	neg := m.amount.Sign() < 0
 	if units, ok := smallMinorUnits(m.amount, scale); ok {
 		if ints, total, ok := smallWeights(ws, minExp); ok {
-			shares = allocateSmall(units, ints, total)
+			zero := decimal.New(0, -scale) // shared by the zero parts: decimals are immutable
+			for i, q := range allocateSmall(units, ints, total) {
+				a := zero
+				if q != 0 {
+					a = minorAmount(q, neg, scale)
+				}
+				parts[i] = Money{amount: a, cur: m.cur}
+			}
+			return parts, nil
 		}
 	}
-	if shares == nil {
-		shares = allocateBig(minorUnits(m.amount, scale), bigWeights(ws, minExp))
-	}
-
-	parts := make([]Money, len(shares))
-	neg := m.amount.Sign() < 0
-	for i, q := range shares {
+	for i, q := range allocateBig(minorUnits(m.amount, scale), bigWeights(ws, minExp)) {
 		if neg {
 			q.Neg(q)
 		}
 		parts[i] = Money{amount: decimal.NewFromBigInt(q, -scale), cur: m.cur}
 	}
 	return parts, nil
+}
+
+// minorAmount returns q minor units of scale as an amount, negated when neg.
+func minorAmount(q uint64, neg bool, scale int32) decimal.Decimal {
+	if q <= math.MaxInt64 {
+		if neg {
+			return decimal.New(-int64(q), -scale)
+		}
+		return decimal.New(int64(q), -scale)
+	}
+	b := new(big.Int).SetUint64(q)
+	if neg {
+		b.Neg(b)
+	}
+	return decimal.NewFromBigInt(b, -scale)
 }
 
 // checkWeights validates weights into v. It returns them with their exponents within
@@ -440,12 +469,16 @@ func checkWeights(weights []decimal.Decimal, v *Validator) ([]decimal.Decimal, i
 		v.Add("weights", "", "must not be empty")
 		return nil, 0
 	}
-	ws := make([]decimal.Decimal, len(weights))
+	ws := weights // cloned before the first change: weights belongs to the caller
 	minExp := int32(math.MaxInt32)
-	ok, positive := true, false
+	ok, positive, cloned := true, false, false
 	for i, w := range weights {
 		if e := w.Exponent(); e > maxWeightExponent || e < -maxWeightExponent {
 			w = w.Normalize()
+			if !cloned {
+				ws, cloned = slices.Clone(weights), true
+			}
+			ws[i] = w
 		}
 		switch e := w.Exponent(); {
 		case e > maxWeightExponent || e < -maxWeightExponent:
@@ -458,7 +491,6 @@ func checkWeights(weights []decimal.Decimal, v *Validator) ([]decimal.Decimal, i
 			positive = true
 			minExp = min(minExp, e)
 		}
-		ws[i] = w
 	}
 	if ok && !positive {
 		v.Add("weights", "", "must have a positive sum")
@@ -501,7 +533,7 @@ func smallMinorUnits(d decimal.Decimal, scale int32) (uint64, bool) {
 // smallWeights scales the weights to integers of exponent minExp when they and their sum fit in a
 // uint64.
 func smallWeights(ws []decimal.Decimal, minExp int32) ([]uint64, uint64, bool) {
-	ints := make([]uint64, len(ws))
+	ints := make([]uint64, len(ws), 3*len(ws)) // allocateSmall uses the capacity beyond
 	var total uint64
 	for i, w := range ws {
 		if w.Sign() == 0 {
@@ -524,9 +556,13 @@ func smallWeights(ws []decimal.Decimal, minExp int32) ([]uint64, uint64, bool) {
 
 // allocateSmall is the largest-remainder split of units by ints (summing to total > 0) in
 // uint64 arithmetic.
-func allocateSmall(units uint64, ints []uint64, total uint64) []*big.Int {
-	shares := make([]uint64, len(ints))
-	rems := make([]uint64, len(ints))
+func allocateSmall(units uint64, ints []uint64, total uint64) []uint64 {
+	n := len(ints)
+	buf := ints[n:]
+	if cap(buf) < 2*n {
+		buf = make([]uint64, 2*n)
+	}
+	shares, rems := buf[:n], buf[n:2*n]
 	left := units
 	for i, w := range ints {
 		// units*w/total <= units, so the quotient fits and hi < total, as Div64 requires.
@@ -534,38 +570,20 @@ func allocateSmall(units uint64, ints []uint64, total uint64) []*big.Int {
 		shares[i], rems[i] = bits.Div64(hi, lo, total)
 		left -= shares[i]
 	}
-	// left < len(ints): the remainders sum to left x total and each is below total.
-	if left > 0 {
-		for _, i := range largestFirst(len(ints), func(a, b int) int { return cmpUint64(rems[b], rems[a]) })[:left] {
-			shares[i]++
+	// The remainders sum to left x total and each is below total, so fewer than len(ints) units
+	// are left and more lines than that have a positive remainder. Each unit goes to the first
+	// line with the largest remainder, whose remainder is then spent.
+	for ; left > 0; left-- {
+		best := 0
+		for i, r := range rems {
+			if r > rems[best] {
+				best = i
+			}
 		}
+		shares[best]++
+		rems[best] = 0
 	}
-	out := make([]*big.Int, len(shares))
-	for i, q := range shares {
-		out[i] = new(big.Int).SetUint64(q)
-	}
-	return out
-}
-
-func cmpUint64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// largestFirst returns the indexes 0..n-1 sorted stably by cmp, so equal elements keep index
-// order.
-func largestFirst(n int, cmp func(a, b int) int) []int {
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, cmp)
-	return order
+	return shares
 }
 
 // bigWeights scales the weights to integers of exponent minExp.
@@ -599,11 +617,17 @@ func allocateBig(units *big.Int, ints []*big.Int) []*big.Int {
 		shares[i], rems[i] = q, r
 		left.Sub(left, q)
 	}
-	// left < len(ints), as in allocateSmall.
-	if n := left.Int64(); n > 0 {
-		for _, i := range largestFirst(len(ints), func(a, b int) int { return rems[b].Cmp(rems[a]) })[:n] {
-			shares[i].Add(shares[i], big.NewInt(1))
+	// Leftover units go out as in allocateSmall.
+	one := big.NewInt(1)
+	for ; left.Sign() > 0; left.Sub(left, one) {
+		best := 0
+		for i, r := range rems {
+			if r.Cmp(rems[best]) > 0 {
+				best = i
+			}
 		}
+		shares[best].Add(shares[best], one)
+		rems[best].SetInt64(0)
 	}
 	return shares
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
+	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -321,6 +323,17 @@ func TestMoneyArithmetic(t *testing.T) {
 		require.Equal(t, "12.30 USD", a.String())
 		require.Equal(t, "0.705 USD", b.String())
 		require.Equal(t, "12.30", a.Amount().StringFixed(2))
+	})
+	t.Run("no panic at the limits of decimal exponents", func(t *testing.T) {
+		cent := money(t, "0.01", "CHF")
+		require.True(t, cent.Mul(decimal.New(1, math.MinInt32)).IsZero(), "unrepresentable product")
+		require.True(t, cent.Mul(decimal.New(0, math.MinInt32)).IsZero())
+		tiny, err := psa.NewMoney(decimal.New(7, math.MinInt32+1), currency.CHF)
+		require.NoError(t, err)
+		require.Equal(t, "0.00 CHF", tiny.RoundCash(psa.RoundHalfUp).String())
+		huge, err := psa.NewMoney(decimal.New(7, math.MaxInt32-1), currency.CHF)
+		require.NoError(t, err)
+		require.Equal(t, 1, huge.RoundCash(psa.RoundHalfUp).Sign())
 	})
 	t.Run("zero value", func(t *testing.T) {
 		var z psa.Money
@@ -733,13 +746,44 @@ func TestMoneyAllocateInvalid(t *testing.T) {
 // TestMoneyAllocateProperty checks Allocate's guarantees on random amounts and weights: the parts
 // sum exactly to the amount, each part is less than one minor unit from its exact share, and parts
 // of equal weight differ by at most one minor unit.
+//
+// To keep the test fast under -race, weights are drawn from pools made up front (so a case makes
+// few allocations) and the checks run in integer minor units with reused big.Ints.
 func TestMoneyAllocateProperty(t *testing.T) {
 	cases := 100_000
 	if testing.Short() {
 		cases = 10_000
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
+
+	// Weight pools: index 0 is zero. small weights have up to 4 decimals and fit uint64 arithmetic;
+	// huge weights (int64 coefficients, up to 29 decimals) make Allocate leave uint64 arithmetic.
+	const poolSize = 4096
+	smallPool := make([]decimal.Decimal, poolSize)
+	hugePool := make([]decimal.Decimal, poolSize)
+	for i := 1; i < poolSize; i++ {
+		smallPool[i] = decimal.New(1+rng.Int64N(100_000), -rng.Int32N(5))
+		hugePool[i] = decimal.New(1+rng.Int64N(math.MaxInt64), -rng.Int32N(30))
+	}
+
 	codes := []string{"USD", "JPY", "BHD", "CLF", "CHF"}
+	var (
+		weights                 = make([]decimal.Decimal, 20)
+		picks                   = make([]int, 20) // pool index of each weight: equal index, equal weight
+		ws                      = make([]*big.Int, 20)
+		ws64                    = make([]uint64, 20)
+		pow10u                  = [...]uint64{1, 10, 100, 1000, 10000}
+		units                   = make([]int64, 20)
+		tens                    = make([]big.Int, 40) // tens[k] = 10^k
+		total, bigM, off, share big.Int
+	)
+	for i := range ws {
+		ws[i] = new(big.Int)
+	}
+	for k := range tens {
+		tens[k].Exp(big.NewInt(10), big.NewInt(int64(k)), nil)
+	}
+
 	for c := range cases {
 		code := codes[rng.IntN(len(codes))]
 		minor := rng.Int64N(1_000_000_000_001)
@@ -750,73 +794,122 @@ func TestMoneyAllocateProperty(t *testing.T) {
 			minor = -minor
 		}
 		m, err := psa.MoneyFromMinor(minor, code)
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatal(err)
+		}
 
 		n := 1 + rng.IntN(20)
-		weights := make([]decimal.Decimal, n)
-		huge := rng.IntN(20) == 0 // weights whose scaled integers and products leave uint64
-		for i := range weights {
-			switch r := rng.IntN(10); {
-			case r < 2:
-				weights[i] = decimal.Zero
-			case r < 4 && i > 0:
-				weights[i] = weights[rng.IntN(i)] // an equal weight
-			case r == 4 && huge:
-				weights[i] = decimal.New(rng.Int64(), -rng.Int32N(30))
-			default:
-				weights[i] = decimal.New(1+rng.Int64N(100_000), -rng.Int32N(5))
-			}
+		huge := rng.IntN(20) == 0
+		pool := smallPool
+		if huge {
+			pool = hugePool
 		}
 		positive := false
-		for _, w := range weights {
-			positive = positive || w.IsPositive()
+		for i := range n {
+			switch r := rng.IntN(10); {
+			case r < 2:
+				picks[i] = 0
+			case r < 4 && i > 0:
+				picks[i] = picks[rng.IntN(i)] // an equal weight
+			default:
+				picks[i] = 1 + rng.IntN(poolSize-1)
+			}
+			positive = positive || picks[i] != 0
 		}
 		if !positive {
-			weights[rng.IntN(n)] = decimal.New(1+rng.Int64N(1000), -rng.Int32N(3))
+			picks[rng.IntN(n)] = 1 + rng.IntN(poolSize-1)
+		}
+		for i := range n {
+			weights[i] = pool[picks[i]]
 		}
 
-		parts, err := m.Allocate(weights)
-		require.NoError(t, err, "case %d: %s by %v", c, m, weights)
-		require.Len(t, parts, n)
+		parts, err := m.Allocate(weights[:n])
+		if err != nil || len(parts) != n {
+			t.Fatalf("case %d: %s by %v: %d parts, error %v", c, m, weights[:n], len(parts), err)
+		}
 
-		scale := psa.MinorUnitScale(m.Currency())
-		unit := decimal.New(1, -scale)
-		total := decimal.Sum(decimal.Zero, weights...)
-		unitTotal := unit.Mul(total)
-		sum := decimal.Zero
-		for i, p := range parts {
-			if p.Currency() != m.Currency() || !p.IsRounded() {
-				t.Fatalf("case %d: part %d is %s, not whole minor units of %s", c, i, p, m.Currency())
+		// Scale the weights to integers w_i of one exponent, so that with M = m in minor units,
+		// W = sum(w_i) and p_i = part i in minor units, |p_i - M*w_i/W| < 1 <=> |p_i*W - M*w_i| < W.
+		minExp := int32(0)
+		for _, w := range weights[:n] {
+			minExp = min(minExp, w.Exponent())
+		}
+		// Small weights scale to at most 10^9 and sum to less than 2^64, so the products fit in
+		// 128 bits; huge weights take big.Int.
+		var total64 uint64
+		total.SetInt64(0)
+		for i, w := range weights[:n] { // every pooled weight has an int64 coefficient
+			if !huge {
+				ws64[i] = uint64(w.CoefficientInt64()) * pow10u[w.Exponent()-minExp]
+				total64 += ws64[i]
+				continue
 			}
-			sum = sum.Add(p.Amount())
-			// |part - m*w/W| < unit  <=>  |part*W - m*w| < unit*W
-			off := p.Amount().Mul(total).Sub(m.Amount().Mul(weights[i])).Abs()
-			if off.Cmp(unitTotal) >= 0 {
-				t.Fatalf("case %d: %s by %v: part %d is %s, a minor unit or more from its share", c, m, weights, i, p)
+			ws[i].SetInt64(w.CoefficientInt64())
+			ws[i].Mul(ws[i], &tens[w.Exponent()-minExp])
+			total.Add(&total, ws[i])
+		}
+		mu, err := m.MinorUnits()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bigM.SetInt64(mu)
+
+		var sum int64
+		scale := psa.MinorUnitScale(m.Currency())
+		for i, p := range parts {
+			// A part in the currency's minor-unit scale is its coefficient in minor units.
+			if p.Currency() != m.Currency() || p.Amount().Exponent() != -scale {
+				t.Fatalf("case %d: part %d is %s, not in minor units of %s", c, i, p, m.Currency())
+			}
+			pu := p.Amount().CoefficientInt64() // |part| <= |m| < 2^63
+			units[i] = pu
+			sum += pu
+			var near bool
+			if !huge {
+				near = nearShare(abs64(pu), abs64(mu), ws64[i], total64)
+			} else {
+				off.Mul(off.SetInt64(pu), &total)
+				share.Mul(&bigM, ws[i])
+				near = off.Sub(&off, &share).CmpAbs(&total) < 0
+			}
+			if !near {
+				t.Fatalf("case %d: %s by %v: part %d is %s, a minor unit or more from its share", c, m, weights[:n], i, p)
 			}
 			if p.Sign()*m.Sign() < 0 {
-				t.Fatalf("case %d: %s by %v: part %d is %s, of the wrong sign", c, m, weights, i, p)
+				t.Fatalf("case %d: %s by %v: part %d is %s, of the wrong sign", c, m, weights[:n], i, p)
 			}
 		}
-		if !sum.Equal(m.Amount()) {
-			t.Fatalf("case %d: %s by %v: parts %v sum to %s", c, m, weights, parts, sum)
+		if sum != mu {
+			t.Fatalf("case %d: %s by %v: parts %v sum to %d minor units", c, m, weights[:n], parts, sum)
 		}
-		// Every weight is made from an int64, so its normalized coefficient and exponent identify it.
-		norm := make([]decimal.Decimal, n)
-		for i, w := range weights {
-			norm[i] = w.Normalize()
-		}
-		for i := range weights {
+		for i := range n {
 			for j := i + 1; j < n; j++ {
-				if norm[i].Exponent() != norm[j].Exponent() || norm[i].CoefficientInt64() != norm[j].CoefficientInt64() {
-					continue
-				}
-				if parts[i].Amount().Sub(parts[j].Amount()).Abs().Cmp(unit) > 0 {
-					t.Fatalf("case %d: %s by %v: equal weights %d and %d got %s and %s", c, m, weights, i, j, parts[i], parts[j])
+				if picks[i] == picks[j] && (units[i]-units[j] > 1 || units[j]-units[i] > 1) {
+					t.Fatalf("case %d: %s by %v: equal weights %d and %d got %s and %s", c, m, weights[:n], i, j, parts[i], parts[j])
 				}
 			}
 		}
 	}
+}
+
+// nearShare reports whether |p*W - m*w| < W, in 128-bit arithmetic: whether p minor units are less
+// than one minor unit from the share m*w/W.
+func nearShare(p, m, w, total uint64) bool {
+	ah, al := bits.Mul64(p, total)
+	bh, bl := bits.Mul64(m, w)
+	if ah < bh || ah == bh && al < bl {
+		ah, al, bh, bl = bh, bl, ah, al
+	}
+	dl, borrow := bits.Sub64(al, bl, 0)
+	dh, _ := bits.Sub64(ah, bh, borrow)
+	return dh == 0 && dl < total
+}
+
+func abs64(x int64) uint64 {
+	if x < 0 {
+		return uint64(-x)
+	}
+	return uint64(x)
 }
 
 func FuzzParseMoney(f *testing.F) {

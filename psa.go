@@ -118,3 +118,17 @@ func All[T any](ctx context.Context, list func(ctx context.Context, page PageReq
 		req.Cursor = p.Next
 	}
 }
+
+type actorKey struct{}
+
+// WithActor returns a context that names who is acting (a staff member's name or ID, an API
+// user, "billing run"). Services record it in history entries; it has no other effect.
+func WithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// Actor returns the actor named by WithActor, or "".
+func Actor(ctx context.Context) string {
+	a, _ := ctx.Value(actorKey{}).(string)
+	return a
+}

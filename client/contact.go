@@ -140,7 +140,9 @@ func (s *Service) UpdateContact(ctx context.Context, id psa.ContactID, version i
 // SetContactActive activates or deactivates contact id, read at version. The primary contact can
 // be deactivated only when it is the client's last active contact (the client then has no primary
 // contact until one is added or reactivated); otherwise make another contact primary first. A
-// reactivated contact becomes primary when the client has none.
+// deactivated contact is taken out of the client's notification rules (a rule left without
+// contacts goes to the primary contact). A reactivated contact becomes primary when the client
+// has none.
 func (s *Service) SetContactActive(ctx context.Context, id psa.ContactID, version int64, active bool) (Contact, error) {
 	return s.updateContact(ctx, id, version, func(ctx context.Context, tx Tx, ct *Contact) error {
 		if ct.Active == active {
@@ -151,10 +153,13 @@ func (s *Service) SetContactActive(ctx context.Context, id psa.ContactID, versio
 			return err
 		}
 		ct.Active = active
+		changed := false
 		switch {
-		case active && psa.IsNil(c.PrimaryContactID):
-			c.PrimaryContactID = ct.ID
-		case !active && c.PrimaryContactID == ct.ID:
+		case active:
+			if psa.IsNil(c.PrimaryContactID) {
+				c.PrimaryContactID, changed = ct.ID, true
+			}
+		case c.PrimaryContactID == ct.ID:
 			others, err := s.otherActiveContacts(ctx, tx, ct)
 			if err != nil {
 				return err
@@ -162,8 +167,12 @@ func (s *Service) SetContactActive(ctx context.Context, id psa.ContactID, versio
 			if others {
 				return &psa.PreconditionError{Kind: "contact", ID: id.String(), Rule: "is the primary contact and cannot be deactivated while the client has other active contacts; make another contact primary first"}
 			}
-			c.PrimaryContactID = psa.ContactID{}
-		default:
+			c.PrimaryContactID, changed = psa.ContactID{}, true
+		}
+		if !active && c.Settings.dropRecipient(ct.ID) {
+			changed = true
+		}
+		if !changed {
 			return nil
 		}
 		c.UpdatedAt = s.opts.Clock()

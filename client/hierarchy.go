@@ -74,10 +74,40 @@ func checkParent(ctx context.Context, store ClientStore, child, parent psa.Clien
 			return &CycleError{Client: child, Parent: parent, Path: path}
 		}
 	}
-	if len(chain)+1 > MaxDepth {
-		return &psa.PreconditionError{Kind: "client", ID: child.String(), Rule: fmt.Sprintf("parent %s would give it more than %d ancestors", parent, MaxDepth)}
+	below, err := height(ctx, store, child)
+	if err != nil {
+		return err
+	}
+	if len(chain)+1+below > MaxDepth {
+		return &psa.PreconditionError{Kind: "client", ID: child.String(),
+			Rule: fmt.Sprintf("parent %s would give it or its sub-organizations more than %d ancestors", parent, MaxDepth)}
 	}
 	return nil
+}
+
+// height returns how many levels of sub-organizations lie below id (0 for none).
+func height(ctx context.Context, store ClientStore, id psa.ClientID) (int, error) {
+	levels := 0
+	seen := map[psa.ClientID]bool{id: true}
+	for level := []psa.ClientID{id}; ; levels++ {
+		var next []psa.ClientID
+		for _, p := range level {
+			children, err := store.ListSubOrganizations(ctx, p)
+			if err != nil {
+				return 0, err
+			}
+			for _, c := range children {
+				if !seen[c.ID] {
+					seen[c.ID] = true
+					next = append(next, c.ID)
+				}
+			}
+		}
+		if len(next) == 0 || levels > MaxDepth {
+			return levels, nil
+		}
+		level = next
+	}
 }
 
 // BillTo resolves the client that is invoiced for id's work: id itself, or, when id is billed to

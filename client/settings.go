@@ -2,6 +2,7 @@ package client
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/psakit/psa"
@@ -189,4 +190,20 @@ func (c Client) Recipients(event Event) []psa.ContactID {
 		return nil
 	}
 	return []psa.ContactID{c.PrimaryContactID}
+}
+
+// dropRecipient takes contact out of every notification rule and reports whether it was in one.
+func (s *Settings) dropRecipient(contact psa.ContactID) bool {
+	dropped := false
+	rules := slices.Clone(s.NotificationRules)
+	for i, r := range rules {
+		if slices.Contains(r.ContactIDs, contact) {
+			rules[i].ContactIDs = slices.DeleteFunc(slices.Clone(r.ContactIDs), func(c psa.ContactID) bool { return c == contact })
+			dropped = true
+		}
+	}
+	if dropped {
+		s.NotificationRules = rules
+	}
+	return dropped
 }

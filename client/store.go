@@ -45,7 +45,8 @@ type ContactStore interface {
 	// non-empty c.ExternalID within c.ClientID, is taken.
 	CreateContact(ctx context.Context, c Contact) error
 	// UpdateContact replaces the stored contact c.ID under the version rule of
-	// ClientStore.UpdateClient.
+	// ClientStore.UpdateClient. It fails with a *psa.NotFoundError for an unknown contact and a
+	// *psa.AlreadyExistsError when a changed ExternalID is taken within the client.
 	UpdateContact(ctx context.Context, c Contact) error
 	// ListContacts returns a page of client's contacts in ascending ID order.
 	ListContacts(ctx context.Context, client psa.ClientID, page psa.PageRequest) (psa.Page[Contact], error)
@@ -62,7 +63,8 @@ type AssetStore interface {
 	// non-empty a.ExternalID within a.ClientID, is taken.
 	CreateAsset(ctx context.Context, a Asset) error
 	// UpdateAsset replaces the stored asset a.ID under the version rule of
-	// ClientStore.UpdateClient.
+	// ClientStore.UpdateClient. It fails with a *psa.NotFoundError for an unknown asset and a
+	// *psa.AlreadyExistsError when a changed ExternalID is taken within the client.
 	UpdateAsset(ctx context.Context, a Asset) error
 	// ListAssets returns a page of client's assets in ascending ID order.
 	ListAssets(ctx context.Context, client psa.ClientID, page psa.PageRequest) (psa.Page[Asset], error)

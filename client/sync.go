@@ -57,7 +57,7 @@ func (e ExternalClient) validate() error {
 	v.Require("externalId", e.ExternalID)
 	v.Merge("profile", e.Profile.Validate())
 	ids := map[string]bool{}
-	primaries := 0
+	var primaries []string
 	for i, c := range e.Contacts {
 		field := fmt.Sprintf("contacts[%d]", i)
 		key := strings.TrimSpace(c.ExternalID)
@@ -70,9 +70,12 @@ func (e ExternalClient) validate() error {
 		ids[key] = true
 		v.Merge(field, c.ContactInfo.Validate())
 		if c.Primary {
-			if primaries++; primaries == 2 {
-				v.Add(field+".primary", "true", "a second contact is marked primary")
-			}
+			primaries = append(primaries, field+".primary")
+		}
+	}
+	if len(primaries) > 1 {
+		for _, f := range primaries {
+			v.Add(f, "true", fmt.Sprintf("is one of %d contacts marked primary; at most one may be", len(primaries)))
 		}
 	}
 	return v.Err("external client")

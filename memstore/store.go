@@ -7,6 +7,7 @@ import (
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/contract"
 )
 
 // optimisticAttempts is how many times Run runs a transaction function optimistically before it
@@ -42,12 +43,20 @@ type Store struct {
 	contactsByClient    *grouping[psa.ContactID, client.Contact]
 	assetsByExternal    *unique[psa.AssetID, client.Asset]
 	assetsByClient      *grouping[psa.AssetID, client.Asset]
+
+	contracts         *table[psa.ContractID, contract.Contract]
+	contractsByDeal   *unique[psa.ContractID, contract.Contract]
+	contractsByClient *grouping[psa.ContractID, contract.Contract]
+	parts             *table[psa.PartID, contract.Part]
+	partsByContract   *grouping[psa.PartID, contract.Part]
+	history           *table[psa.ContractID, historyLog]
 }
 
 // New returns an empty Store.
 func New() *Store {
 	s := &Store{}
 	s.initClients()
+	s.initContracts()
 	return s
 }
 
@@ -63,6 +72,10 @@ type Tx struct {
 	clients  *view[psa.ClientID, client.Client]
 	contacts *view[psa.ContactID, client.Contact]
 	assets   *view[psa.AssetID, client.Asset]
+
+	contracts *view[psa.ContractID, contract.Contract]
+	parts     *view[psa.PartID, contract.Part]
+	history   *view[psa.ContractID, historyLog]
 }
 
 func (s *Store) begin(exclusive bool) *Tx {
@@ -70,6 +83,9 @@ func (s *Store) begin(exclusive bool) *Tx {
 	tx.clients = newView(tx, s.clients)
 	tx.contacts = newView(tx, s.contacts)
 	tx.assets = newView(tx, s.assets)
+	tx.contracts = newView(tx, s.contracts)
+	tx.parts = newView(tx, s.parts)
+	tx.history = newView(tx, s.history)
 	return tx
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/google/uuid"
 
@@ -311,3 +312,5 @@ func (v *view[K, V]) listGroup(ctx context.Context, g *grouping[K, V], id uuid.U
 		return g.m[id], g.seq[id], func() uint64 { return g.seq[id] }
 	}, func(val V) bool { return g.of(val) == id })
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,17 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/memstore"
+	"github.com/psakit/psa/storetest"
+)
+
+// TestConformance runs the storetest conformance suite against the in-memory store.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Harness {
+		s := memstore.New()
+		return storetest.Harness{Client: memstore.Runner[client.Tx](s)}
+	})
+}

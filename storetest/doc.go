@@ -1,0 +1,57 @@
+// Package storetest is the conformance suite for stores of the psa library: a host that brings
+// its own database implements the store interfaces the packages declare (client.ClientStore,
+// client.ContactStore, client.AssetStore, ...) on one transaction type, provides a runner, and runs
+// this suite until it passes. The in-memory store (memstore) passes it, and so must every store
+// the project ships.
+//
+// The suite uses only the standard testing package and go-cmp, so a host runs it unchanged from
+// an ordinary test. NewHarness returns a fresh, empty store for one case, with its runners, and
+// cleans up after itself:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) storetest.Harness {
+//			db := openEmptyTestDatabase(t) // the host's own helper; t.Cleanup drops the database
+//			store := pgstore.New(db)
+//			return storetest.Harness{
+//				Client: psa.Adapt[client.Tx](psa.Runner[*pgstore.Tx](store.Run)),
+//			}
+//		})
+//	}
+//
+// For the embedded store the harness is
+//
+//	storetest.Harness{Client: memstore.Runner[client.Tx](memstore.New())}
+//
+// # What it checks
+//
+// Run runs every case as a subtest of its own, in parallel, each on a new harness. A case checks
+// one documented rule of the store interfaces or of psa.Runner, and logs that rule ("contract:
+// ...") when it starts, so a failing case says which promise the store broke. The rules are:
+//
+//   - round trips: what Create stores, Get, Find...ByExternalID and the List calls return
+//     unchanged, every field included (amounts compare by value and currency, instants with
+//     time.Time.Equal, and a nil slice equals an empty one);
+//   - categories and types of errors: *psa.NotFoundError, *psa.AlreadyExistsError and
+//     *psa.VersionConflictError, matched with errors.Is and errors.As, never by message;
+//   - unique keys (IDs, external IDs, per-client external IDs) and the version rule of updates;
+//   - transactions: commit if and only if fn returns nil, the runner returns fn's error unchanged,
+//     a rolled-back transaction leaves nothing behind, a transaction reads its own writes and
+//     never another's uncommitted ones, concurrent read-modify-write transactions lose no update,
+//     and a cancelled context writes nothing;
+//   - copies: no value passed to or returned by a store shares memory with the stored value;
+//   - listings: stable ascending ID order, every item exactly once across pages, limits, and
+//     malformed cursors and negative limits refused with psa.ErrInvalid.
+//
+// # What a store may do
+//
+// The suite lets a store do whatever the contract allows. A runner may call fn more than once.
+// A store may report a lost race as an error wrapping psa.ErrConflict; the concurrency cases
+// retry then, as a host would. A store may serialize transactions by locking: the isolation case
+// then waits for the writer instead of failing. The instants the suite stores have microsecond
+// precision, so a database that keeps microseconds (PostgreSQL) round-trips them exactly.
+//
+// # Packages without a store
+//
+// A Harness field left nil means the host does not implement that package's stores: the cases
+// that need it are skipped, with a message naming the field.
+package storetest

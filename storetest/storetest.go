@@ -1,0 +1,80 @@
+package storetest
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/psakit/psa"
+	"github.com/psakit/psa/client"
+)
+
+// Harness is one fresh, empty store under test, seen through the transaction runners of the
+// library's packages. Each runner must run its transactions on the same store, so that what one
+// package's transaction writes another's can read. A nil runner means the store does not
+// implement that package's stores: the cases that need it are skipped. Later packages add fields
+// (Contract, ServiceDesk, ...).
+type Harness struct {
+	// Client runs transactions over the stores of package client (clients, contacts, assets).
+	Client psa.Runner[client.Tx]
+}
+
+// NewHarness returns a fresh, empty store for one test; it registers its own cleanup with
+// t.Cleanup. Cases run in parallel (t.Parallel), each on its own harness, so the stores it returns
+// must not share data with each other (one database schema, or one database, per call).
+type NewHarness func(t *testing.T) Harness
+
+// Run runs every conformance case as a subtest of t, each on a fresh harness; a case whose runner
+// is nil in the harness is skipped with a message naming the missing runner.
+//
+// Each subtest logs the rule it checks ("contract: ...") before it starts, so the output of a
+// failing case says which documented rule the store broke. Subtests run in parallel.
+func Run(t *testing.T, newHarness NewHarness) {
+	t.Helper()
+	for _, tc := range cases() {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			t.Logf("contract: %s", tc.contract)
+			h := newHarness(t)
+			if missing := h.missing(t, tc.needs); len(missing) > 0 {
+				t.Skipf("storetest: skipped: %s is nil", strings.Join(missing, " and "))
+			}
+			tc.run(t, h)
+		})
+	}
+}
+
+// testCase is one conformance case.
+type testCase struct {
+	// name is the subtest's name.
+	name string
+	// contract says, in one or two sentences, which documented rule the case checks.
+	contract string
+	// needs names the Harness fields (runners) the case uses.
+	needs []string
+	// run checks the rule on a fresh harness.
+	run func(t *testing.T, h Harness)
+}
+
+// cases returns every case of the suite, in a fixed order.
+func cases() []testCase {
+	return slices.Concat(clientCases())
+}
+
+// missing returns the names of the runners among names that are nil in h.
+func (h Harness) missing(t *testing.T, names []string) []string {
+	t.Helper()
+	v := reflect.ValueOf(h)
+	var out []string
+	for _, name := range names {
+		f := v.FieldByName(name)
+		if !f.IsValid() || f.Kind() != reflect.Func {
+			t.Fatalf("storetest: case needs Harness.%s, which is not a runner field (a bug in storetest)", name)
+		}
+		if f.IsNil() {
+			out = append(out, "Harness."+name)
+		}
+	}
+	return out
+}
