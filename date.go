@@ -194,6 +194,13 @@ func (d Date) Year() int {
 	return y
 }
 
+// Date returns the year, month and day of d in one conversion (zeros for the zero Date), like
+// time.Time's Date method; prefer it to calling Year, Month and Day one after another.
+func (d Date) Date() (year int, month time.Month, day int) {
+	y, m, day := d.civil()
+	return y, time.Month(m), day
+}
+
 // Month returns the month of d (0 for the zero Date).
 func (d Date) Month() time.Month {
 	_, m, _ := d.civil()

@@ -17,16 +17,22 @@ func PartCharge(c Contract, p Part, due DuePeriod) (ChargeResult, error) {
 		return ChargeResult{}, &psa.PreconditionError{Kind: "contract part", ID: p.ID.String(), Rule: "has no unit price"}
 	}
 	price := p.UnitPrice
-	if p.Trial {
+	var notes []string
+	switch {
+	case p.Trial:
 		price = psa.ZeroMoney(price.Currency())
-	} else if p.DiscountPercent.IsPositive() {
+		notes = append(notes, fmt.Sprintf("trial: not charged (unit price %s)", p.UnitPrice))
+	case p.DiscountPercent.IsPositive():
 		price = price.Mul(hundred.Sub(p.DiscountPercent).Shift(-2))
+		notes = append(notes, fmt.Sprintf("unit price %s less %s%% discount", p.UnitPrice, p.DiscountPercent))
 	}
 	segs := p.Segments(clip(due.Served, p.Served(c)))
 	if len(segs) == 0 {
 		return ChargeResult{}, psa.Invalid("contract part", "period", due.Served.String(), fmt.Sprintf("is outside the service of part %q", p.Description))
 	}
-	return Charge(ChargeInput{Period: due.Period, Cycle: c.Schedule.Cycle, UnitPrice: price, Segments: segs, DayCount: c.DayCount, Rounding: c.Rounding})
+	r, err := Charge(ChargeInput{Period: due.Period, Cycle: c.Schedule.Cycle, UnitPrice: price, Segments: segs, DayCount: c.DayCount, Rounding: c.Rounding})
+	r.Notes = notes
+	return r, err
 }
 
 // AnnualSeatSubscription returns the input of an annual seat-based subscription (seed 003:

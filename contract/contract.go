@@ -141,6 +141,11 @@ type Contract struct {
 	// HoursCarried are the unused hours rolled over from earlier periods.
 	HoursCarried decimal.Decimal `json:"hoursCarried"`
 
+	// TermAnchor is the first day of the contract's first term. Renewed terms step from it by
+	// whole months (TermAnchor.AddMonths(k)), so a term that starts on the 30th never drifts to
+	// the 28th after a February.
+	TermAnchor psa.Date `json:"termAnchor"`
+
 	// DealID is the CRM deal the contract was created from; a deal gives at most one contract.
 	DealID string `json:"dealId,omitempty"`
 	// RenewedFrom and RenewedTo link the terms of a renewed contract.

@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -38,8 +40,9 @@ func (dc DayCount) Valid() bool { return dc == ActualDays || dc == Thirty360 }
 //
 //	360 x (Y2 - Y1) + 30 x (M2 - M1) + (D2 - D1)
 //
-// So a whole month counts 30, [Jan 15, Feb 1) counts 16 (the 31st adds nothing), and so does
-// [Feb 15, Mar 1) in a common year (the 28th counts as day 30). The count is additive: the
+// So a whole month counts 30; January 15 through 31 counts 16, days 15 to 30 (the 31st adds
+// nothing); February 15 through 28 of a common year counts 16 too, days 15 to 30 (serving
+// through the last day is serving through day 30). The count is additive: the
 // counts of consecutive stretches sum to the count of the whole, and periods whose boundaries
 // are all month ends or fall on the same day of every month (calendar periods and anniversary
 // periods of anchors 1 to 27, 30 and 31) count exactly 30 per month. The quirks are those of the
@@ -61,7 +64,7 @@ func ServedDays(p psa.Period, dc DayCount) int {
 // day30 is the 30E/360 position of d: 360 x year + 30 x (month - 1) + day, the day counting 30
 // when it is the month's last day or above 30. Differences of positions are 30E/360 day counts.
 func day30(d psa.Date) int {
-	y, m, day := d.Year(), d.Month(), d.Day()
+	y, m, day := d.Date()
 	if day > 30 || day == psa.DaysIn(y, m) {
 		day = 30
 	}
@@ -115,7 +118,9 @@ const maxExponent = 1000
 
 // Validate reports every broken rule of in, in one *psa.ValidationError: Period must not be
 // empty ("period"); UnitPrice must have a currency ("unitPrice"); DayCount must be "", ActualDays
-// or Thirty360 ("dayCount"), and under Thirty360 Cycle a defined cycle ("cycle"); Rounding a
+// or Thirty360 ("dayCount"), and under Thirty360 Cycle a defined cycle ("cycle") of which Period
+// is a billing period, from a day of a month to the same or the clamped day Cycle.Months()
+// later ("period"); Rounding a
 // defined mode ("rounding"); every segment non-empty and inside Period ("segments[i].served"),
 // no two overlapping, and every quantity >= 0 ("segments[i].quantity"). Prices and quantities
 // must have at most 1000 decimals (and no exponent above 1000).
@@ -132,8 +137,11 @@ func (in ChargeInput) Validate() error {
 	switch in.DayCount {
 	case "", ActualDays:
 	case Thirty360:
-		if !in.Cycle.Valid() {
+		switch months := in.Cycle.Months(); {
+		case months == 0:
 			v.Add("cycle", string(in.Cycle), "is required under the 30/360 day count")
+		case !in.Period.IsEmpty() && monthIndex(in.Period.End)-monthIndex(in.Period.Start) != months:
+			v.Add("period", in.Period.String(), "is not a "+string(in.Cycle)+" billing period, which the 30/360 day count needs")
 		}
 	default:
 		v.Add("dayCount", string(in.DayCount), `is not "actual" or "30/360"`)
@@ -228,8 +236,8 @@ type SegmentExplanation struct {
 	// Numerator is UnitPrice x Quantity x ServedDays, exactly; the segment's share is Numerator /
 	// PeriodDays. The charge is the sum of the numerators over PeriodDays, rounded once.
 	Numerator psa.Money
-	// Amount is the segment's unrounded share, Numerator / PeriodDays, rounded half-up at 16
-	// decimal places (exact when the share has at most 16 decimals). It is for display: the
+	// Amount is the segment's unrounded share, Numerator / PeriodDays, rounded half-up at
+	// ExactPlaces decimal places (exact when the share has no more decimals). It is for display: the
 	// charge is not the sum of the rounded shares.
 	Amount psa.Money
 }
@@ -244,8 +252,9 @@ type ChargeResult struct {
 	// Amount is the charge: the sum of the segments' numerators over PeriodDays, computed exactly
 	// and rounded once to the currency's minor unit in Rounding.
 	Amount psa.Money
-	// Exact is the unrounded charge, rounded half-up at 16 decimal places (exact when it has at
-	// most 16 decimals), for display.
+	// Exact is the unrounded charge, rounded half-up at ExactPlaces decimal places (exact when it
+	// has no more decimals), for display only: Amount is rounded from the exact quotient, not
+	// from Exact.
 	Exact decimal.Decimal
 	// PeriodDays is the denominator: the actual days of Period, or 30 x months under Thirty360.
 	PeriodDays int
@@ -257,6 +266,9 @@ type ChargeResult struct {
 	Prorated bool
 	// Rounding is the rounding mode of Amount.
 	Rounding psa.RoundingMode
+	// Notes are facts the numbers alone do not show (a discount, a trial), added by the caller
+	// that set up the charge (PartCharge); Explain prints one a line after the charge.
+	Notes []string
 }
 
 // Charge computes the charge of one part for one billing period: the sum over the segments of
@@ -274,8 +286,8 @@ type ChargeResult struct {
 // date in the period (ServedDays from the period's start), kept between 0 and PeriodDays, with
 // the period's End at PeriodDays. For calendar periods and most anniversary periods this is
 // ServedDays of the segment; for the few anniversary periods whose 30E/360 length is not 30 per
-// month (an anchor on the 28th or 29th in a period reaching the end of February), it keeps the
-// segments of a whole period summing to PeriodDays.
+// month (anchors on the 28th or 29th, whose boundaries fall on the last day of February in some
+// years only), it keeps the segments of a whole period summing to PeriodDays.
 //
 // It returns a *psa.ValidationError listing every broken rule of in (see ChargeInput.Validate).
 func Charge(in ChargeInput) (ChargeResult, error) {
@@ -286,10 +298,8 @@ func Charge(in ChargeInput) (ChargeResult, error) {
 	if dc == "" {
 		dc = ActualDays
 	}
-	cur := in.UnitPrice.Currency()
 	price := in.UnitPrice.Amount()
 	pd := PeriodDays(in.Period, in.Cycle, dc)
-	den := decimal.NewFromInt(int64(pd))
 
 	res := ChargeResult{
 		Period:     in.Period,
@@ -299,33 +309,204 @@ func Charge(in ChargeInput) (ChargeResult, error) {
 		Lines:      make([]SegmentExplanation, len(in.Segments)),
 		Rounding:   in.Rounding,
 	}
-	var num decimal.Decimal
 	covered, sameQty := 0, true
 	for i, s := range in.Segments {
 		days := segmentDays(s.Served, in.Period, pd, dc)
-		n := price.Mul(s.Quantity).Mul(decimal.NewFromInt(int64(days)))
-		num = num.Add(n)
 		covered += s.Served.Days()
 		if i > 0 && !s.Quantity.Equal(in.Segments[0].Quantity) {
 			sameQty = false
 		}
-		res.Lines[i] = SegmentExplanation{
-			Served:     s.Served,
-			Quantity:   s.Quantity,
-			ServedDays: days,
-			Fraction:   Fraction{Num: days, Den: pd},
-			Numerator:  mustMoney(n, cur),
-			Amount:     mustMoney(n.DivRound(den, exactPlaces), cur),
-		}
+		res.Lines[i] = SegmentExplanation{Served: s.Served, Quantity: s.Quantity, ServedDays: days, Fraction: Fraction{Num: days, Den: pd}}
 	}
 	res.Prorated = len(in.Segments) == 0 || !sameQty || covered != in.Period.Days()
-	res.Amount = mustMoney(roundQuotient(num, pd, psa.MinorUnitScale(cur), in.Rounding), cur)
-	res.Exact = num.DivRound(den, exactPlaces)
+	if !chargeSmall(&res, price) {
+		chargeDecimal(&res, price)
+	}
 	return res, nil
 }
 
-// exactPlaces is the precision of the display-only unrounded amounts.
-const exactPlaces = 16
+// ExactPlaces is the number of decimal places of the display-only unrounded amounts:
+// ChargeResult.Exact and SegmentExplanation.Amount.
+const ExactPlaces = 12
+
+// chargeDecimal sets the amounts of r, whose lines have their days, from price with decimal
+// arithmetic: the general case.
+func chargeDecimal(r *ChargeResult, price decimal.Decimal) {
+	cur := r.UnitPrice.Currency()
+	den := decimal.NewFromInt(int64(r.PeriodDays))
+	var num decimal.Decimal
+	for i := range r.Lines {
+		l := &r.Lines[i]
+		n := price.Mul(l.Quantity).Mul(decimal.NewFromInt(int64(l.ServedDays)))
+		num = num.Add(n)
+		l.Numerator = mustMoney(n, cur)
+		l.Amount = mustMoney(n.DivRound(den, ExactPlaces), cur)
+	}
+	r.Amount = mustMoney(roundQuotient(num, r.PeriodDays, psa.MinorUnitScale(cur), r.Rounding), cur)
+	r.Exact = num.DivRound(den, ExactPlaces)
+}
+
+// chargeSmall sets the amounts of r as chargeDecimal does, in 64-bit integer arithmetic (128 bits
+// for the divisions), when every number fits; it reports false, having set nothing, otherwise.
+// It gives exactly the results of chargeDecimal.
+func chargeSmall(r *ChargeResult, price decimal.Decimal) bool {
+	pc, pe, ok := smallDecimal(price)
+	if !ok {
+		return false
+	}
+	const maxLines = 8
+	if len(r.Lines) > maxLines {
+		return false
+	}
+	var (
+		nums [maxLines]int64
+		exps [maxLines]int32
+	)
+	// nums[i] x 10^exps[i] is line i's numerator; num x 10^minExp their sum.
+	minExp := pe
+	for i, l := range r.Lines {
+		qc, qe, ok := smallDecimal(l.Quantity)
+		if !ok {
+			return false
+		}
+		n, ok := mulSmall(pc, qc)
+		if !ok {
+			return false
+		}
+		if nums[i], ok = mulSmall(n, int64(l.ServedDays)); !ok {
+			return false
+		}
+		exps[i] = pe + qe
+		if i == 0 || exps[i] < minExp {
+			minExp = exps[i]
+		}
+	}
+	var num int64
+	for i := range r.Lines {
+		shift := exps[i] - minExp
+		if shift >= int32(len(pow10s)) {
+			return false
+		}
+		n, ok := mulSmall(nums[i], int64(pow10s[shift]))
+		if !ok {
+			return false
+		}
+		if num, ok = addSmall(num, n); !ok {
+			return false
+		}
+	}
+	scale := psa.MinorUnitScale(r.UnitPrice.Currency())
+	amount, ok := roundSmall(num, minExp, r.PeriodDays, scale, r.Rounding)
+	if !ok {
+		return false
+	}
+	cur := r.UnitPrice.Currency()
+	r.Amount = mustMoney(decimal.New(amount, -scale), cur)
+	r.Exact = exactShare(num, minExp, r.PeriodDays)
+	for i := range r.Lines {
+		r.Lines[i].Numerator = mustMoney(decimal.New(nums[i], exps[i]), cur)
+		if len(r.Lines) == 1 {
+			r.Lines[i].Amount = mustMoney(r.Exact, cur) // the same share; decimals are immutable
+		} else {
+			r.Lines[i].Amount = mustMoney(exactShare(nums[i], exps[i], r.PeriodDays), cur)
+		}
+	}
+	return true
+}
+
+// exactShare returns n x 10^e / den rounded half-up at ExactPlaces, as decimal's DivRound does,
+// in 64 bits when the result fits.
+func exactShare(n int64, e int32, den int) decimal.Decimal {
+	if q, ok := roundSmall(n, e, den, ExactPlaces, psa.RoundHalfUp); ok {
+		return decimal.New(q, -ExactPlaces)
+	}
+	return decimal.New(n, e).DivRound(decimal.NewFromInt(int64(den)), ExactPlaces)
+}
+
+// pow10s holds the powers of ten that fit in a uint64.
+var pow10s = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+	1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// smallLimit bounds the magnitudes of the small path, so that negation never overflows.
+const smallLimit = 1<<63 - 1
+
+// smallDecimal returns d as c x 10^e when its coefficient has at most 18 digits.
+func smallDecimal(d decimal.Decimal) (int64, int32, bool) {
+	if d.NumDigits() > 18 {
+		return 0, 0, false
+	}
+	return d.CoefficientInt64(), d.Exponent(), true
+}
+
+// abs64 returns |a| for |a| <= smallLimit.
+func abs64(a int64) uint64 {
+	if a < 0 {
+		return uint64(-a)
+	}
+	return uint64(a)
+}
+
+// signed returns u with the sign neg, when it is within smallLimit.
+func signed(u uint64, neg bool) (int64, bool) {
+	if u > smallLimit {
+		return 0, false
+	}
+	if neg {
+		return -int64(u), true
+	}
+	return int64(u), true
+}
+
+// mulSmall returns a x b when it is within smallLimit; a and b are.
+func mulSmall(a, b int64) (int64, bool) {
+	hi, lo := bits.Mul64(abs64(a), abs64(b))
+	if hi != 0 {
+		return 0, false
+	}
+	return signed(lo, (a < 0) != (b < 0) && lo != 0)
+}
+
+// addSmall returns a + b when it is within smallLimit; a and b are.
+func addSmall(a, b int64) (int64, bool) {
+	s := a + b // a and b are within ±(2^63-1): overflow shows in the sign
+	if (a > 0 && b > 0 && s < 0) || (a < 0 && b < 0 && s >= 0) || s == math.MinInt64 {
+		return 0, false
+	}
+	return s, true
+}
+
+// roundSmall returns round(n x 10^e / den x 10^places), the quotient rounded to places decimals
+// as a coefficient of exponent -places, exactly as roundQuotient does, when it fits.
+func roundSmall(n int64, e int32, den int, places int32, mode psa.RoundingMode) (int64, bool) {
+	a, d := abs64(n), uint64(den)
+	var q, r uint64
+	switch k := int64(e) + int64(places); {
+	case k >= 0:
+		if k >= int64(len(pow10s)) {
+			return 0, false
+		}
+		hi, lo := bits.Mul64(a, pow10s[k])
+		if hi >= d {
+			return 0, false // the quotient does not fit in 64 bits
+		}
+		q, r = bits.Div64(hi, lo, d)
+	default:
+		if -k >= int64(len(pow10s)) {
+			return 0, false
+		}
+		hi, lo := bits.Mul64(d, pow10s[-k])
+		if hi != 0 {
+			return 0, false
+		}
+		d = lo
+		q, r = a/d, a%d
+	}
+	// r < d: compare r with d - r rather than 2r with d, which could overflow.
+	if r > d-r || (r == d-r && r != 0 && (mode != psa.RoundHalfEven || q&1 == 1)) {
+		q++
+	}
+	return signed(q, n < 0)
+}
 
 // mustMoney returns amount of cur, a currency that has been validated.
 func mustMoney(amount decimal.Decimal, cur currency.Unit) psa.Money {
@@ -424,6 +605,9 @@ func (r ChargeResult) Explain() string {
 	default:
 		b.WriteString("rounded " + r.Rounding.String() + " once)")
 	}
+	for _, n := range r.Notes {
+		b.WriteString("\n" + n)
+	}
 	return b.String()
 }
 
@@ -464,6 +648,10 @@ func SplitCharge(r ChargeResult) ([]psa.Money, error) {
 		return nil, nil
 	}
 	cur := r.Amount.Currency()
+	if len(r.Lines) == 1 && r.Lines[0].Numerator.Currency() == cur && (r.Amount.IsZero() || !r.Lines[0].Numerator.IsZero()) &&
+		r.Amount.Amount().Exponent() == -psa.MinorUnitScale(cur) {
+		return []psa.Money{r.Amount}, nil // one line takes all (an amount at the minor-unit scale, as Charge makes it)
+	}
 	weights := make([]decimal.Decimal, len(r.Lines))
 	positive := false
 	for i, l := range r.Lines {

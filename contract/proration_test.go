@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -294,7 +295,7 @@ func TestChargeRoundsOnce(t *testing.T) {
 	// 15/31 = 0.4838... -> 0.48 and 32/31 = 1.0322... -> 1.03 sum to 1.51; 47/31 = 1.5161... -> 1.52.
 	require.Equal(t, "1.51 USD", perSegment.String(), "rounding per segment")
 	require.Equal(t, "1.52 USD", r.Amount.String(), "rounding once")
-	require.Equal(t, "1.5161290322580645", r.Exact.String())
+	require.Equal(t, "1.516129032258", r.Exact.String())
 	if diff := cmp.Diff([]psa.Money{ruleMoney(t, "15", "USD"), ruleMoney(t, "32", "USD")},
 		[]psa.Money{r.Lines[0].Numerator, r.Lines[1].Numerator}, ruleMoneyCmp); diff != "" {
 		t.Errorf("numerators (-want +got):\n%s", diff)
@@ -387,6 +388,8 @@ func TestChargeInvalid(t *testing.T) {
 		{"no currency", ChargeInput{Period: jan, Segments: []Segment{ruleSeg(t, "2026-01-01", "2026-01-31", "1")}}, []string{"unitPrice=0.00 XXX"}},
 		{"unknown day count", ChargeInput{Period: jan, UnitPrice: usd, DayCount: "actual/365"}, []string{"dayCount=actual/365"}},
 		{"30/360 needs the cycle", ChargeInput{Period: jan, UnitPrice: usd, DayCount: Thirty360}, []string{"cycle="}},
+		{"30/360 period is not one of the cycle", ChargeInput{Period: rulePeriod(t, "2026-01-01", "2026-03-31"), Cycle: Monthly, UnitPrice: usd, DayCount: Thirty360},
+			[]string{"period=2026-01-01..2026-03-31"}},
 		{"unknown rounding mode", ChargeInput{Period: jan, UnitPrice: usd, Rounding: 7}, []string{"rounding=RoundingMode(7)"}},
 		{"segment outside the period", ChargeInput{Period: jan, UnitPrice: usd,
 			Segments: []Segment{ruleSeg(t, "2026-01-20", "2026-02-05", "1")}}, []string{"segments[0].served=2026-01-20..2026-02-05"}},
@@ -550,20 +553,54 @@ func TestSplitCharge(t *testing.T) {
 // TestChargeProperties runs random charges (random calendar or anniversary periods of random
 // cycles in 1999-2101, random prices in three currencies, random quantity segments partitioning
 // the period, both day counts and rounding modes) and checks that
-//   - the amount is the exact sum rounded once (a big.Rat oracle);
+//   - the amount is the exact sum rounded once: the exact numerator minus the amount times the
+//     period's days is at most half a minor unit times the period's days, and a tie is rounded
+//     as the mode says;
 //   - SplitCharge's pieces sum exactly to the amount, each within one minor unit of its share
 //     of it;
 //   - the whole period at one quantity costs price x quantity, rounded, and is not prorated;
-//   - recompute and diff: after any sequence of earlier charges billed for the period, the
-//     adjustment makes the total billed equal the fresh charge.
+//   - recompute and diff: after any sequence of amounts billed for the period, the adjustment
+//     makes the total billed equal the fresh charge.
+//
+// The checks are exact integer arithmetic on scratch big.Ints (ruleOracle), independent of
+// Charge's division, and plain ifs rather than require, whose t.Helper calls would dominate the
+// run time.
 func TestChargeProperties(t *testing.T) {
 	n := 100_000
 	if testing.Short() {
 		n = 10_000
 	}
-	r := rand.New(rand.NewPCG(2026, 1))
+	// Four shards of fixed seeds, run in parallel.
+	const shards = 4
+	for shard := range shards {
+		t.Run("shard "+strconv.Itoa(shard), func(t *testing.T) {
+			t.Parallel()
+			ruleChargeProperties(t, rand.New(rand.NewPCG(2026, uint64(shard))), n/shards)
+		})
+	}
+}
+
+// ruleChargeProperties checks n random charges drawn from r (see TestChargeProperties).
+func ruleChargeProperties(t *testing.T, r *rand.Rand, n int) {
 	cycles := []Cycle{Monthly, Quarterly, SemiAnnual, Annual}
 	curs := []currency.Unit{currency.USD, currency.USD, currency.JPY, currency.MustParseISO("BHD")}
+	// Tables of random prices (-5,000.0000 to 15,000.0000, 0 to 4 decimals) and quantities (0 to
+	// 499, 0 or 1 decimal), so that the loop does not allocate them.
+	prices := make([]decimal.Decimal, 4096)
+	for i := range prices {
+		prices[i] = decimal.New(r.Int64N(2_000_000)-500_000, -int32(r.IntN(5)))
+	}
+	quantities := make([]decimal.Decimal, 4096)
+	for i := range quantities {
+		quantities[i] = decimal.New(r.Int64N(500), -int32(r.IntN(2)))
+	}
+	quantity := func() decimal.Decimal { return quantities[r.IntN(len(quantities))] }
+	var (
+		o     ruleOracle
+		segs  []Segment
+		whole = make([]Segment, 1)
+		ties  int
+	)
 	for i := range n {
 		c := cycles[r.IntN(len(cycles))]
 		d := psa.NewDate(1999+r.IntN(103), time.Month(1+r.IntN(12)), 1+r.IntN(28))
@@ -572,83 +609,268 @@ func TestChargeProperties(t *testing.T) {
 			s = Schedule{Cycle: c, Alignment: AlignAnniversary, Anchor: psa.ClampedDate(2000+r.IntN(30), time.Month(1+r.IntN(12)), 1+r.IntN(31))}
 		}
 		period, err := s.PeriodOf(d)
-		require.NoError(t, err)
-		price := decimal.New(r.Int64N(2_000_000)-500_000, -int32(r.IntN(5)))
-		unit, _ := psa.NewMoney(price, curs[r.IntN(len(curs))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		unit, _ := psa.NewMoney(prices[r.IntN(len(prices))], curs[r.IntN(len(curs))])
 		in := ChargeInput{Period: period, Cycle: c, UnitPrice: unit, Rounding: psa.RoundingMode(r.IntN(2))}
 		if r.IntN(3) == 0 {
 			in.DayCount = Thirty360
 		}
 		scale := psa.MinorUnitScale(unit.Currency())
 
-		// Whole period at one quantity: price x quantity, not prorated.
-		q := decimal.New(r.Int64N(1000), -int32(r.IntN(3)))
-		in.Segments = []Segment{{Served: period, Quantity: q}}
-		whole, err := Charge(in)
-		require.NoError(t, err)
-		require.False(t, whole.Prorated, "case %d", i)
-		want := in.Rounding.Round(price.Mul(q), scale)
-		require.True(t, want.Equal(whole.Amount.Amount()), "case %d: whole period %s x %s = %s, got %s", i, unit, q, want, whole.Amount)
+		// Whole period at one quantity: price x quantity, rounded once, not prorated.
+		whole[0] = Segment{Served: period, Quantity: quantity()}
+		in.Segments = whole
+		w, err := Charge(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Prorated || w.PeriodDays != w.Lines[0].ServedDays {
+			t.Fatalf("case %d: whole period %+v prorated", i, w)
+		}
+		if ok, _ := o.roundedOnce(&w, scale); !ok {
+			t.Fatalf("case %d: whole period %s x %s: got %s", i, unit, whole[0].Quantity, w.Amount)
+		}
 
-		// Random segments partitioning the period.
-		in.Segments = ruleRandomSegments(r, period)
+		// Random segments partitioning the period, rounded once.
+		segs = ruleRandomSegments(r, period, quantity, segs[:0])
+		in.Segments = segs
 		got, err := Charge(in)
-		require.NoError(t, err, "case %d", i)
-		days := make([]int, len(got.Lines))
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
 		sumDays := 0
 		for j, l := range got.Lines {
-			days[j] = l.ServedDays
 			sumDays += l.ServedDays
-		}
-		require.Equal(t, got.PeriodDays, sumDays, "case %d: the segments of the whole period count its days", i)
-		exact := ruleExact(in, days, got.PeriodDays)
-		oracle := ruleRound(exact, scale, in.Rounding)
-		require.True(t, oracle.Equal(got.Amount.Amount()), "case %d: %+v: oracle %s, got %s", i, in, oracle, got.Amount)
-
-		pieces, err := SplitCharge(got)
-		require.NoError(t, err, "case %d", i)
-		sum := psa.ZeroMoney(unit.Currency())
-		// Each piece is less than one minor unit from its share of the rounded amount (so less
-		// than one and a half from its share of the exact amount).
-		unitRat := new(big.Rat).SetFrac(big.NewInt(1), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
-		totalNum := new(big.Rat)
-		for _, l := range got.Lines {
-			totalNum.Add(totalNum, l.Numerator.Amount().Rat())
-		}
-		for j, p := range pieces {
-			sum, err = sum.Add(p)
-			require.NoError(t, err)
-			if totalNum.Sign() == 0 {
-				require.True(t, p.IsZero(), "case %d", i)
-				continue
+			if l.Served != segs[j].Served || !l.Quantity.Equal(segs[j].Quantity) {
+				t.Fatalf("case %d: line %d explains %s at %s, not segment %+v", i, j, l.Served, l.Quantity, segs[j])
 			}
-			share := new(big.Rat).Mul(got.Amount.Amount().Rat(), got.Lines[j].Numerator.Amount().Rat())
-			share.Quo(share, totalNum)
-			off := new(big.Rat).Sub(p.Amount().Rat(), share)
-			require.Negative(t, new(big.Rat).Abs(off).Cmp(unitRat), "case %d: piece %d %s, share %s", i, j, p, share.FloatString(6))
 		}
-		require.True(t, sum.Equal(got.Amount), "case %d: pieces sum to %s, charge %s", i, sum, got.Amount)
+		if sumDays != got.PeriodDays {
+			t.Fatalf("case %d: %+v: the segments of the whole period count %d days of %d", i, in, sumDays, got.PeriodDays)
+		}
+		ok, tie := o.roundedOnce(&got, scale)
+		if !ok {
+			t.Fatalf("case %d: %+v: %s is not the charge rounded %s once", i, in, got.Amount, in.Rounding)
+		}
+		if tie {
+			ties++
+		}
 
-		// Recompute and diff: earlier versions of the period were billed, each by its adjustment.
+		// SplitCharge: the pieces sum to the amount, each less than one minor unit from its share
+		// of it.
+		pieces, err := SplitCharge(got)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if !o.splitOK(&got, pieces, scale) {
+			t.Fatalf("case %d: %+v: pieces %v of %s", i, in, pieces, got.Amount)
+		}
+
+		// Recompute and diff: whatever sequence of amounts was billed for the period before, the
+		// adjustment brings the total to the fresh charge.
 		billed := psa.Money{}
 		for range r.IntN(4) {
-			earlier := in
-			earlier.Segments = ruleRandomSegments(r, period)
-			prev, err := Charge(earlier)
-			require.NoError(t, err)
-			adj, err := Adjustment(prev, billed)
-			require.NoError(t, err)
-			if billed, err = ruleAddBilled(billed, adj); err != nil {
+			earlier, _ := psa.NewMoney(prices[r.IntN(len(prices))], unit.Currency())
+			if billed, err = ruleAddBilled(billed, earlier.Round(in.Rounding)); err != nil {
 				t.Fatal(err)
 			}
-			require.True(t, billed.Equal(prev.Amount), "case %d", i)
 		}
 		adj, err := Adjustment(got, billed)
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatal(err)
+		}
 		total, err := ruleAddBilled(billed, adj)
-		require.NoError(t, err)
-		require.True(t, total.Equal(got.Amount), "case %d: billed %s + adjustment %s = %s, fresh charge %s", i, billed, adj, total, got.Amount)
+		if err != nil || !total.Equal(got.Amount) {
+			t.Fatalf("case %d: billed %s + adjustment %s = %s, fresh charge %s (%v)", i, billed, adj, total, got.Amount, err)
+		}
 	}
+	t.Logf("%d cases, %d of them exact halves", n, ties)
+	if ties == 0 {
+		t.Error("no exact half among the cases: the tie rule went unchecked")
+	}
+}
+
+// ruleOracle checks charges in exact integer arithmetic on scratch big.Ints that it reuses, so
+// that checking allocates nothing once warm. Numbers are taken as coefficient x 10^exponent
+// (coefficients of at most 18 digits) and brought to a common exponent.
+type ruleOracle struct {
+	num, amount, unit, days, x, y, sum big.Int
+	pow                                []big.Int
+}
+
+// pow10 returns 10^k, k >= 0, from a table it grows once.
+func (o *ruleOracle) pow10(k int32) *big.Int {
+	for int32(len(o.pow)) <= k {
+		var p big.Int
+		p.Exp(big.NewInt(10), big.NewInt(int64(len(o.pow))), nil)
+		o.pow = append(o.pow, p)
+	}
+	return &o.pow[k]
+}
+
+// set sets z to d x 10^(exponent - e), for e <= d's exponent.
+func (o *ruleOracle) set(z *big.Int, d decimal.Decimal, e int32) *big.Int {
+	if d.NumDigits() > 18 {
+		panic("ruleOracle: a coefficient of more than 18 digits")
+	}
+	z.SetInt64(d.CoefficientInt64())
+	if k := d.Exponent() - e; k != 0 {
+		z.Mul(z, o.pow10(k))
+	}
+	return z
+}
+
+// roundedOnce reports whether r.Amount is sum of price x quantity x days over r.PeriodDays,
+// rounded to scale decimals once, in r.Rounding; and whether that sum was an exact half. With N
+// the exact numerator, A the amount and D the period's days, all at one exponent, N - A x D must
+// be at most half of a minor unit x D, and on a tie A must be the neighbour the mode picks.
+func (o *ruleOracle) roundedOnce(r *ChargeResult, scale int32) (ok, tie bool) {
+	price := r.UnitPrice.Amount()
+	e := -scale
+	for _, l := range r.Lines {
+		e = min(e, price.Exponent()+l.Quantity.Exponent())
+	}
+	o.num.SetInt64(0)
+	for _, l := range r.Lines {
+		o.set(&o.x, price, price.Exponent())
+		o.x.Mul(&o.x, o.set(&o.y, l.Quantity, e-price.Exponent()))
+		o.x.Mul(&o.x, o.y.SetInt64(int64(l.ServedDays)))
+		o.num.Add(&o.num, &o.x)
+	}
+	days := o.days.SetInt64(int64(r.PeriodDays))
+	o.set(&o.amount, r.Amount.Amount(), e)
+	o.x.Mul(&o.amount, days)
+	o.x.Sub(&o.num, &o.x) // N - A x D
+	o.unit.Mul(o.pow10(-scale-e), days)
+	o.y.Abs(&o.x)
+	o.y.Lsh(&o.y, 1)
+	switch c := o.y.Cmp(&o.unit); {
+	case c > 0:
+		return false, false
+	case c < 0 || o.x.Sign() == 0:
+		return true, false
+	}
+	if r.Rounding == psa.RoundHalfEven {
+		o.set(&o.y, r.Amount.Amount(), -scale) // the amount in minor units
+		return o.y.Bit(0) == 0, true
+	}
+	return o.x.Sign() != o.num.Sign(), true // A x D beyond N: away from zero
+}
+
+// splitOK reports whether pieces sum to r.Amount and each is less than one minor unit from its
+// share of it: |piece x W - amount x w| < minor unit x W, with w the line's |numerator| and W
+// their sum.
+func (o *ruleOracle) splitOK(r *ChargeResult, pieces []psa.Money, scale int32) bool {
+	if len(pieces) != len(r.Lines) {
+		return false
+	}
+	e := int32(0)
+	for _, l := range r.Lines {
+		e = min(e, l.Numerator.Amount().Exponent())
+	}
+	o.num.SetInt64(0) // W
+	for _, l := range r.Lines {
+		o.num.Add(&o.num, o.set(&o.x, l.Numerator.Amount(), e).Abs(&o.x))
+	}
+	o.set(&o.amount, r.Amount.Amount(), -scale)
+	o.amount.Abs(&o.amount)
+	o.sum.SetInt64(0)
+	for j, p := range pieces {
+		if p.Currency() != r.Amount.Currency() {
+			return false
+		}
+		piece := o.set(&o.unit, p.Amount(), -scale)
+		o.sum.Add(&o.sum, piece)
+		if o.num.Sign() == 0 {
+			if piece.Sign() != 0 {
+				return false
+			}
+			continue
+		}
+		o.x.Mul(piece.Abs(piece), &o.num)
+		o.y.Mul(&o.amount, o.set(&o.y, r.Lines[j].Numerator.Amount(), e).Abs(&o.y))
+		o.x.Sub(&o.x, &o.y)
+		if o.x.CmpAbs(&o.num) >= 0 {
+			return false
+		}
+	}
+	return o.sum.Cmp(o.set(&o.x, r.Amount.Amount(), -scale)) == 0
+}
+
+// TestChargeSmallMatchesDecimal checks that the 64-bit path of Charge gives exactly what the
+// general decimal path gives, on random inputs around the limits of 64 bits, and that inputs
+// beyond them are still computed (by the general path).
+func TestChargeSmallMatchesDecimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	n := 5_000
+	if testing.Short() {
+		n = 1_000
+	}
+	small := 0
+	for i := range n {
+		period := psa.Period{Start: psa.NewDate(2000+r.IntN(50), time.Month(1+r.IntN(12)), 1)}
+		period.End = period.Start.AddMonths([]int{1, 3, 6, 12}[r.IntN(4)])
+		digits := 1 + r.IntN(8) // mostly small numbers, sometimes up to 19 digits
+		if r.IntN(4) == 0 {
+			digits = 1 + r.IntN(19)
+		}
+		coef := r.Int64N(int64(min(pow10s[digits-1]*9, 1<<62))) + 1
+		if r.IntN(2) == 0 {
+			coef = -coef
+		}
+		unit, _ := psa.NewMoney(decimal.New(coef, -int32(r.IntN(12))+int32(r.IntN(3))), currency.USD)
+		quantity := func() decimal.Decimal {
+			digits := r.IntN(6)
+			if r.IntN(4) == 0 {
+				digits = r.IntN(19)
+			}
+			return decimal.New(r.Int64N(int64(pow10s[digits])), -int32(r.IntN(8)))
+		}
+		in := ChargeInput{Period: period, UnitPrice: unit, Rounding: psa.RoundingMode(r.IntN(2)), Segments: ruleRandomSegments(r, period, quantity, nil)}
+		got, err := Charge(in)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		check := got
+		check.Lines = append([]SegmentExplanation(nil), got.Lines...)
+		if chargeSmall(&check, unit.Amount()) {
+			small++
+		}
+		want := got
+		want.Lines = append([]SegmentExplanation(nil), got.Lines...)
+		for j := range want.Lines {
+			want.Lines[j].Numerator, want.Lines[j].Amount = psa.Money{}, psa.Money{}
+		}
+		want.Amount, want.Exact = psa.Money{}, decimal.Decimal{}
+		chargeDecimal(&want, unit.Amount())
+		if ruleSameAmounts(want, got) {
+			continue
+		}
+		if diff := cmp.Diff(want, got, ruleMoneyCmp); diff != "" {
+			t.Fatalf("case %d: %+v (-decimal +Charge):\n%s", i, in, diff)
+		}
+		t.Fatalf("case %d: %+v: ruleSameAmounts and cmp.Diff disagree", i, in)
+	}
+	t.Logf("%d of %d cases on the 64-bit path", small, n)
+	if small == 0 || small == n {
+		t.Fatalf("%d of %d cases on the 64-bit path: both paths must be exercised", small, n)
+	}
+}
+
+// ruleSameAmounts reports whether a and b have the same amounts, exact amounts and line
+// numerators and shares, numerically.
+func ruleSameAmounts(a, b ChargeResult) bool {
+	if !a.Amount.Equal(b.Amount) || !a.Exact.Equal(b.Exact) || len(a.Lines) != len(b.Lines) {
+		return false
+	}
+	for i := range a.Lines {
+		if !a.Lines[i].Numerator.Equal(b.Lines[i].Numerator) || !a.Lines[i].Amount.Equal(b.Lines[i].Amount) {
+			return false
+		}
+	}
+	return true
 }
 
 // ruleAddBilled adds an adjustment to what has been billed, the zero Money meaning nothing.
@@ -659,12 +881,13 @@ func ruleAddBilled(billed, adj psa.Money) (psa.Money, error) {
 	return billed.Add(adj)
 }
 
-// ruleRandomSegments partitions period into 1 to 4 segments at random quantities, in order or
-// shuffled.
-func ruleRandomSegments(r *rand.Rand, period psa.Period) []Segment {
+// ruleRandomSegments partitions period into 1 to 4 segments at quantities from quantity,
+// appended to segs, in order or (one time in four) shuffled.
+func ruleRandomSegments(r *rand.Rand, period psa.Period, quantity func() decimal.Decimal, segs []Segment) []Segment {
 	n := 1 + r.IntN(4)
 	days := period.Days()
-	cuts := []psa.Date{period.Start}
+	var buf [5]psa.Date
+	cuts := append(buf[:0], period.Start)
 	for range n - 1 {
 		cuts = append(cuts, period.Start.AddDays(1+r.IntN(days-1)))
 	}
@@ -674,12 +897,11 @@ func ruleRandomSegments(r *rand.Rand, period psa.Period) []Segment {
 			cuts[j], cuts[j-1] = cuts[j-1], cuts[j]
 		}
 	}
-	var segs []Segment
 	for i := 1; i < len(cuts); i++ {
 		if cuts[i] == cuts[i-1] {
 			continue
 		}
-		segs = append(segs, Segment{Served: psa.Period{Start: cuts[i-1], End: cuts[i]}, Quantity: decimal.New(r.Int64N(500), -int32(r.IntN(2)))})
+		segs = append(segs, Segment{Served: psa.Period{Start: cuts[i-1], End: cuts[i]}, Quantity: quantity()})
 	}
 	if r.IntN(4) == 0 {
 		r.Shuffle(len(segs), func(i, j int) { segs[i], segs[j] = segs[j], segs[i] })

@@ -50,29 +50,42 @@ func RenewalDue(c Contract, today psa.Date) bool {
 }
 
 // nextTerm returns the service span of the term after c: from the day after c's end, for
-// Renewal.TermMonths months, or for as long as c's term when that is not set (whole months when
-// c's term is whole months, days otherwise).
+// Renewal.TermMonths months, or for as many months as c's term when that is not set. Term
+// boundaries are re-derived from the term anchor every time, never from a clamped end. A term that
+// is not a whole number of months on the anchor's grid is followed by one of the same length in
+// days.
 func nextTerm(c Contract) (start, last psa.Date) {
 	start = c.End.AddDays(1)
-	months := c.Renewal.TermMonths
-	if months == 0 {
-		for m := 1; m <= MaxTermMonths; m++ {
-			if c.Start.AddMonths(m) == start {
-				months = m
-				break
-			}
-		}
+	anchor := c.TermAnchor
+	if anchor.IsZero() {
+		anchor = c.Start
 	}
-	if months == 0 {
+	onGrid := func(d psa.Date) (int, bool) {
+		k := monthNumber(d) - monthNumber(anchor)
+		return k, anchor.AddMonths(k) == d
+	}
+	k, startOK := onGrid(start)
+	kc, currentOK := onGrid(c.Start)
+	months := c.Renewal.TermMonths
+	if months == 0 && startOK && currentOK {
+		months = k - kc
+	}
+	if months <= 0 || !startOK {
 		return start, start.AddDays(psa.DaysBetween(c.Start, c.End))
 	}
-	return start, start.AddMonths(months).AddDays(-1)
+	return start, anchor.AddMonths(k + months).AddDays(-1)
+}
+
+func monthNumber(d psa.Date) int {
+	y, m, _ := d.Date()
+	return y*12 + int(m)
 }
 
 // Renew creates the next term of contract id: the same terms from the day after its end, with
 // every part in service on its last day carried over at its current quantity. Renewing the same
-// term again does nothing and returns the renewal made the first time. An open-ended, draft,
-// cancelled or expired-without-renewal contract cannot be renewed.
+// term again does nothing and returns the renewal made the first time. Only an active contract
+// with an end date renews; a renewal that would overlap another default contract of the client
+// is a *DefaultContractError.
 func (s *Service) Renew(ctx context.Context, id psa.ContractID) (Contract, error) {
 	var out Contract
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
@@ -91,7 +104,7 @@ func (s *Service) renew(ctx context.Context, tx Tx, id psa.ContractID) (Contract
 	if !psa.IsNil(c.RenewedTo) {
 		return tx.GetContract(ctx, c.RenewedTo)
 	}
-	if c.End.IsZero() || c.Status != StatusActive && c.Status != StatusExpired {
+	if c.End.IsZero() || c.Status != StatusActive {
 		return Contract{}, &psa.PreconditionError{Kind: "contract", ID: id.String(), Rule: fmt.Sprintf("cannot be renewed: it is %s and %s", c.Status, dateOrOpen(c.End))}
 	}
 	nid, err := psa.NewID[psa.ContractID](s.opts.IDs())
@@ -100,9 +113,14 @@ func (s *Service) renew(ctx context.Context, tx Tx, id psa.ContractID) (Contract
 	}
 	now := s.opts.Clock()
 	next := Contract{ID: nid, ClientID: c.ClientID, Terms: c.Terms, Status: StatusActive, Currency: c.Currency,
-		Billed: psa.ZeroMoney(c.Currency), Consumed: psa.ZeroMoney(c.Currency), RenewedFrom: c.ID,
+		Billed: psa.ZeroMoney(c.Currency), Consumed: psa.ZeroMoney(c.Currency), TermAnchor: c.TermAnchor, RenewedFrom: c.ID,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	next.Start, next.End = nextTerm(c)
+	if next.Default {
+		if err := s.checkDefault(ctx, tx, next); err != nil {
+			return Contract{}, err
+		}
+	}
 	if next.Schedule.Alignment == AlignAnniversary && next.Schedule.Anchor == c.Start {
 		next.Schedule.Anchor = next.Start
 	}
@@ -142,8 +160,9 @@ func (s *Service) renew(ctx context.Context, tx Tx, id psa.ContractID) (Contract
 }
 
 // ExpireEnded processes contracts whose last day is before today: an auto-renewing one is renewed
-// first (RenewalDue), then every ended active contract becomes expired. It returns the contracts
-// it expired, each processed in a transaction of its own; running it twice does nothing new.
+// first, then every ended active contract becomes expired, including renewals that a late run
+// finds already ended themselves. It returns the contracts it expired, each processed in a
+// transaction of its own; running it twice does nothing new.
 func (s *Service) ExpireEnded(ctx context.Context) ([]Contract, error) {
 	today := s.today()
 	var ended []psa.ContractID
@@ -161,7 +180,9 @@ func (s *Service) ExpireEnded(ctx context.Context) ([]Contract, error) {
 		return nil, err
 	}
 	var out []Contract
-	for _, id := range ended {
+	for len(ended) > 0 {
+		id := ended[0]
+		ended = ended[1:]
 		err := s.run(ctx, func(ctx context.Context, tx Tx) error {
 			c, err := tx.GetContract(ctx, id)
 			if err != nil || c.Status != StatusActive {
@@ -183,6 +204,16 @@ func (s *Service) ExpireEnded(ctx context.Context) ([]Contract, error) {
 			out = append(out, c)
 			return s.record(ctx, tx, id, "expired after its end date "+c.End.String())
 		})
+		if err == nil && len(out) > 0 && out[len(out)-1].ID == id && !psa.IsNil(out[len(out)-1].RenewedTo) {
+			// A renewal made by a late run may itself have ended already: process it too.
+			next, gerr := s.Get(ctx, out[len(out)-1].RenewedTo)
+			if gerr != nil {
+				return out, gerr
+			}
+			if next.Status == StatusActive && next.End.Before(today) {
+				ended = append(ended, next.ID)
+			}
+		}
 		if err != nil {
 			return out, err
 		}

@@ -134,7 +134,7 @@ func (s Schedule) PeriodOf(d psa.Date) (psa.Period, error) {
 
 // Periods returns every billing period of s that overlaps span, in order. The periods are whole
 // billing periods, not cut to span: the first may start before span.Start and the last end after
-// span.End. An empty span gives none (a nil slice).
+// span.End. An empty span (Start on or after End, or a zero date) gives none (a nil slice).
 //
 // It returns a *psa.ValidationError when s is invalid (see Validate) or when a period would
 // leave the supported dates (0001-01-01 to 9999-12-31). The returned slice is the caller's.
@@ -272,8 +272,13 @@ func (s Schedule) Due(served psa.Period, timing Timing, from, runDate psa.Date) 
 			break
 		}
 		if out == nil {
-			// Every period up to runDate, at most: one allocation for a catch-up run.
-			out = make([]DuePeriod, 0, max(1, (monthIndex(runDate)-monthIndex(pStart))/g.step+1))
+			// Room for every period up to runDate or the end of service: one allocation for a
+			// catch-up run.
+			last := runDate
+			if !open && served.End.Before(last) {
+				last = served.End
+			}
+			out = make([]DuePeriod, 0, max(1, (monthIndex(last)-monthIndex(pStart))/g.step+1))
 		}
 		out = append(out, DuePeriod{Period: psa.Period{Start: pStart, End: pEnd}, Served: cut})
 		pStart = pEnd
@@ -314,7 +319,10 @@ const (
 )
 
 // monthIndex returns the month number of d: year*12 + month-1.
-func monthIndex(d psa.Date) int { return d.Year()*12 + int(d.Month()) - 1 }
+func monthIndex(d psa.Date) int {
+	y, m, _ := d.Date()
+	return y*12 + int(m) - 1
+}
 
 // boundary returns boundary k, or false when it is outside the supported dates.
 func (g grid) boundary(k int) (psa.Date, bool) {

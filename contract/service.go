@@ -129,7 +129,8 @@ func (s *Service) create(ctx context.Context, tx Tx, in NewContract) (Contract, 
 	}
 	now := s.opts.Clock()
 	c := Contract{ID: id, ClientID: in.ClientID, Terms: in.Terms, Status: StatusActive, Currency: cur,
-		Billed: psa.ZeroMoney(cur), Consumed: psa.ZeroMoney(cur), DealID: in.DealID, CreatedAt: now, UpdatedAt: now, Version: 1}
+		Billed: psa.ZeroMoney(cur), Consumed: psa.ZeroMoney(cur), TermAnchor: in.Start, DealID: in.DealID,
+		CreatedAt: now, UpdatedAt: now, Version: 1}
 	if c.Default {
 		if err := s.checkDefault(ctx, tx, c); err != nil {
 			return Contract{}, nil, err
@@ -371,12 +372,16 @@ func (s *Service) Activate(ctx context.Context, id psa.ContractID, version int64
 	})
 }
 
-// Terminate ends contract id, read at version, after lastDay and turns off its auto-renewal.
-// Billing then bills service through lastDay and credits what was billed in advance beyond it.
+// Terminate ends contract id, read at version, after lastDay (at the latest its current end)
+// and turns off its auto-renewal. Billing then bills service through lastDay and credits what
+// was billed in advance beyond it.
 func (s *Service) Terminate(ctx context.Context, id psa.ContractID, version int64, lastDay psa.Date) (Contract, error) {
 	return s.update(ctx, id, version, func(_ context.Context, _ Tx, c *Contract) (string, error) {
 		if lastDay.Before(c.Start) {
 			return "", psa.Invalid("contract", "end", lastDay.String(), "is before the start "+c.Start.String())
+		}
+		if !c.End.IsZero() && lastDay.After(c.End) {
+			return "", psa.Invalid("contract", "end", lastDay.String(), "is after the current end "+c.End.String()+"; terminating only shortens a contract (UpdateTerms extends it)")
 		}
 		what := fmt.Sprintf("terminated: end %s -> %s", dateOrOpen(c.End), lastDay)
 		c.End, c.Renewal.Auto = lastDay, false

@@ -95,6 +95,9 @@ func (tx *Tx) AppendHistory(ctx context.Context, e contract.HistoryEntry) error 
 	if err != nil {
 		return err
 	}
+	if e.Seq < 1 {
+		return psa.Invalid("contract history entry", "seq", itoa(e.Seq), "must be 1 or more")
+	}
 	if e.Seq <= int64(len(log.Entries)) {
 		return &psa.AlreadyExistsError{Kind: "contract history entry", Key: e.ContractID.String() + " #" + itoa(e.Seq)}
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/storetest"
 )
@@ -12,6 +13,9 @@ import (
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Harness {
 		s := memstore.New()
-		return storetest.Harness{Client: memstore.Runner[client.Tx](s)}
+		return storetest.Harness{
+			Client:   memstore.Runner[client.Tx](s),
+			Contract: memstore.Runner[contract.Tx](s),
+		}
 	})
 }

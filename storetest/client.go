@@ -514,12 +514,13 @@ func testUniqueExternalIDPerClient(t *testing.T, h Harness) {
 	})
 }
 
-// kind describes one versioned object type of the client stores for the version checks.
-type kind[T any] struct {
+// kind describes one versioned object type T of the stores of transaction type X for the version
+// checks.
+type kind[X, T any] struct {
 	name    string
-	create  func(ctx context.Context, tx client.Tx, v T) error
-	get     func(ctx context.Context, tx client.Tx, v T) (T, error) // by v's ID
-	update  func(ctx context.Context, tx client.Tx, v T) error
+	create  func(ctx context.Context, tx X, v T) error
+	get     func(ctx context.Context, tx X, v T) (T, error) // by v's ID
+	update  func(ctx context.Context, tx X, v T) error
 	version func(v *T) *int64
 	label   func(v *T) *string // a plain field an update changes
 }
@@ -530,7 +531,7 @@ func testVersions(t *testing.T, h Harness) {
 	t.Run("client", func(t *testing.T) {
 		c := newClient(randomID[psa.ClientID](), "Versioned")
 		c.ExternalID = "crm-versioned"
-		checkVersions(t, h, kind[client.Client]{
+		checkVersions(t, h.Client, kind[client.Tx, client.Client]{
 			name:   "client",
 			create: func(ctx context.Context, tx client.Tx, v client.Client) error { return tx.CreateClient(ctx, v) },
 			get: func(ctx context.Context, tx client.Tx, v client.Client) (client.Client, error) {
@@ -544,7 +545,7 @@ func testVersions(t *testing.T, h Harness) {
 	t.Run("contact", func(t *testing.T) {
 		k := newContact(randomID[psa.ContactID](), owner.ID, "Versioned")
 		k.ExternalID = "hr-versioned"
-		checkVersions(t, h, kind[client.Contact]{
+		checkVersions(t, h.Client, kind[client.Tx, client.Contact]{
 			name:   "contact",
 			create: func(ctx context.Context, tx client.Tx, v client.Contact) error { return tx.CreateContact(ctx, v) },
 			get: func(ctx context.Context, tx client.Tx, v client.Contact) (client.Contact, error) {
@@ -558,7 +559,7 @@ func testVersions(t *testing.T, h Harness) {
 	t.Run("asset", func(t *testing.T) {
 		a := newAsset(randomID[psa.AssetID](), owner.ID, "Versioned")
 		a.ExternalID = "rmm-versioned"
-		checkVersions(t, h, kind[client.Asset]{
+		checkVersions(t, h.Client, kind[client.Tx, client.Asset]{
 			name:   "asset",
 			create: func(ctx context.Context, tx client.Tx, v client.Asset) error { return tx.CreateAsset(ctx, v) },
 			get: func(ctx context.Context, tx client.Tx, v client.Asset) (client.Asset, error) {
@@ -571,18 +572,19 @@ func testVersions(t *testing.T, h Harness) {
 	})
 }
 
-// checkVersions creates v (Version 1) and checks the version rule of k's update on it.
-func checkVersions[T any](t *testing.T, h Harness, k kind[T], v T) {
+// checkVersions creates v (Version 1) in a transaction of run and checks the version rule of k's
+// update on it.
+func checkVersions[X, T any](t *testing.T, run psa.Runner[X], k kind[X, T], v T) {
 	ctx := t.Context()
-	getIt := func(ctx context.Context, tx client.Tx) (T, error) { return k.get(ctx, tx, v) }
-	inTx(t, h.Client, "Create "+k.name, func(ctx context.Context, tx client.Tx) error { return k.create(ctx, tx, v) })
+	getIt := func(ctx context.Context, tx X) (T, error) { return k.get(ctx, tx, v) }
+	inTx(t, run, "Create "+k.name, func(ctx context.Context, tx X) error { return k.create(ctx, tx, v) })
 
 	// An update naming the stored version succeeds and stores the next one.
 	want := v
 	*k.label(&want) = "first update"
-	inTx(t, h.Client, "Update "+k.name+" with the stored version 1", func(ctx context.Context, tx client.Tx) error { return k.update(ctx, tx, want) })
+	inTx(t, run, "Update "+k.name+" with the stored version 1", func(ctx context.Context, tx X) error { return k.update(ctx, tx, want) })
 	*k.version(&want) = 2
-	diff(t, "Get "+k.name+" after an update with the stored version 1 (want Version 2)", want, mustRead(t, h.Client, "Get "+k.name, getIt))
+	diff(t, "Get "+k.name+" after an update with the stored version 1 (want Version 2)", want, mustRead(t, run, "Get "+k.name, getIt))
 
 	// Stale versions fail with a *psa.VersionConflictError and change nothing, not even in the
 	// transaction that goes on after the failure.
@@ -591,7 +593,7 @@ func checkVersions[T any](t *testing.T, h Harness, k kind[T], v T) {
 		u := want
 		*k.version(&u) = stale
 		*k.label(&u) = "stale update"
-		err := h.Client(ctx, func(ctx context.Context, tx client.Tx) error {
+		err := run(ctx, func(ctx context.Context, tx X) error {
 			err := k.update(ctx, tx, u)
 			if err == nil {
 				return nil
@@ -611,15 +613,15 @@ func checkVersions[T any](t *testing.T, h Harness, k kind[T], v T) {
 		case vc.Given != stale || vc.Stored != 2:
 			t.Errorf("%s: *psa.VersionConflictError has Given %d, Stored %d; want Given %d, Stored 2", what, vc.Given, vc.Stored, stale)
 		}
-		diff(t, what+", then Get", want, mustRead(t, h.Client, "Get "+k.name, getIt))
+		diff(t, what+", then Get", want, mustRead(t, run, "Get "+k.name, getIt))
 	}
 
 	// The version goes on counting.
 	next := want
 	*k.label(&next) = "second update"
-	inTx(t, h.Client, "Update "+k.name+" with the stored version 2", func(ctx context.Context, tx client.Tx) error { return k.update(ctx, tx, next) })
+	inTx(t, run, "Update "+k.name+" with the stored version 2", func(ctx context.Context, tx X) error { return k.update(ctx, tx, next) })
 	*k.version(&next) = 3
-	diff(t, "Get "+k.name+" after an update with the stored version 2 (want Version 3)", next, mustRead(t, h.Client, "Get "+k.name, getIt))
+	diff(t, "Get "+k.name+" after an update with the stored version 2 (want Version 3)", next, mustRead(t, run, "Get "+k.name, getIt))
 }
 
 func testRollback(t *testing.T, h Harness) {

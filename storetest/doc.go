@@ -1,8 +1,8 @@
 // Package storetest is the conformance suite for stores of the psa library: a host that brings
 // its own database implements the store interfaces the packages declare (client.ClientStore,
-// client.ContactStore, client.AssetStore, ...) on one transaction type, provides a runner, and runs
-// this suite until it passes. The in-memory store (memstore) passes it, and so must every store
-// the project ships.
+// client.ContactStore, client.AssetStore, contract.ContractStore, contract.PartStore,
+// contract.HistoryStore, ...) on one transaction type, provides a runner, and runs this suite until
+// it passes. The in-memory store (memstore) passes it, and so must every store the project ships.
 //
 // The suite uses only the standard testing package and go-cmp, so a host runs it unchanged from
 // an ordinary test. NewHarness returns a fresh, empty store for one case, with its runners, and
@@ -12,15 +12,18 @@
 //		storetest.Run(t, func(t *testing.T) storetest.Harness {
 //			db := openEmptyTestDatabase(t) // the host's own helper; t.Cleanup drops the database
 //			store := pgstore.New(db)
+//			run := psa.Runner[*pgstore.Tx](store.Run)
 //			return storetest.Harness{
-//				Client: psa.Adapt[client.Tx](psa.Runner[*pgstore.Tx](store.Run)),
+//				Client:   psa.Adapt[client.Tx](run),
+//				Contract: psa.Adapt[contract.Tx](run),
 //			}
 //		})
 //	}
 //
-// For the embedded store the harness is
+// Every runner of a harness runs on the same store. For the embedded store the harness is
 //
-//	storetest.Harness{Client: memstore.Runner[client.Tx](memstore.New())}
+//	s := memstore.New()
+//	storetest.Harness{Client: memstore.Runner[client.Tx](s), Contract: memstore.Runner[contract.Tx](s)}
 //
 // # What it checks
 //
@@ -28,16 +31,23 @@
 // one documented rule of the store interfaces or of psa.Runner, and logs that rule ("contract:
 // ...") when it starts, so a failing case says which promise the store broke. The rules are:
 //
-//   - round trips: what Create stores, Get, Find...ByExternalID and the List calls return
-//     unchanged, every field included (amounts compare by value and currency, instants with
-//     time.Time.Equal, and a nil slice equals an empty one);
+//   - round trips: what Create and Update store, Get, Find...ByExternalID, FindContractByDealID
+//     and the List calls return unchanged, every field included (amounts compare by value and
+//     currency, decimals by value, instants with time.Time.Equal, and a nil slice equals an empty
+//     one), a part's dated quantities all kept in order, and the zero Money (an unset price) kept
+//     apart from an explicit zero amount;
 //   - categories and types of errors: *psa.NotFoundError, *psa.AlreadyExistsError and
 //     *psa.VersionConflictError, matched with errors.Is and errors.As, never by message;
-//   - unique keys (IDs, external IDs, per-client external IDs) and the version rule of updates;
+//   - unique keys (IDs, external IDs, per-client external IDs, contract DealIDs, where the empty
+//     key is never taken) and the version rule of updates;
+//   - contract history: entries only appended, listed per contract in ascending Seq order, a taken
+//     (ContractID, Seq) refused with *psa.AlreadyExistsError, no history an empty list, and
+//     concurrent appends losing no entry;
 //   - transactions: commit if and only if fn returns nil, the runner returns fn's error unchanged,
 //     a rolled-back transaction leaves nothing behind, a transaction reads its own writes and
 //     never another's uncommitted ones, concurrent read-modify-write transactions lose no update,
-//     and a cancelled context writes nothing;
+//     and a cancelled context writes nothing; a contract.Tx also writes clients, in the same
+//     transaction, and the runners of a harness share one store;
 //   - copies: no value passed to or returned by a store shares memory with the stored value;
 //   - listings: stable ascending ID order, every item exactly once across pages, limits, and
 //     malformed cursors and negative limits refused with psa.ErrInvalid.
@@ -45,10 +55,12 @@
 // # What a store may do
 //
 // The suite lets a store do whatever the contract allows. A runner may call fn more than once.
-// A store may report a lost race as an error wrapping psa.ErrConflict; the concurrency cases
-// retry then, as a host would. A store may serialize transactions by locking: the isolation case
+// A store may report a lost race as an error wrapping psa.ErrConflict (and a lost race for the
+// next history Seq as psa.ErrAlreadyExists); the concurrency cases retry then, as a host would. A store may serialize transactions by locking: the isolation case
 // then waits for the writer instead of failing. The instants the suite stores have microsecond
-// precision, so a database that keeps microseconds (PostgreSQL) round-trips them exactly.
+// precision, so a database that keeps microseconds (PostgreSQL) round-trips them exactly. The
+// contracts the suite stores mostly belong to clients it has not stored, as the contract store
+// methods take a ClientID as a plain value; parts and history entries belong to stored contracts.
 //
 // # Packages without a store
 //

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
@@ -27,10 +28,12 @@ const timeout = 10 * time.Second
 var ts0 = time.Date(2025, time.March, 14, 9, 26, 53, 589_793_000, time.UTC)
 
 // cmpOptions compare stored values by meaning: amounts by value and currency (95.5 EUR equals
-// 95.50 EUR), instants by Equal, currencies and payment terms by ==, and a nil slice or map equal
-// to an empty one.
+// 95.50 EUR), decimals by value (10.0 equals 10), instants by Equal, dates, currencies and
+// payment terms by ==, and a nil slice or map equal to an empty one.
 var cmpOptions = cmp.Options{
 	cmp.Comparer(func(a, b psa.Money) bool { return a.Equal(b) }),
+	cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) }),
+	cmp.Comparer(func(a, b psa.Date) bool { return a == b }),
 	cmp.Comparer(func(a, b psa.PaymentTerms) bool { return a == b }),
 	cmp.Comparer(func(a, b currency.Unit) bool { return a == b }),
 	cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
@@ -271,7 +274,7 @@ func fullAsset(t *testing.T, id psa.AssetID, owner psa.ClientID, externalID stri
 
 // inTx runs fn in one transaction of run with t's context and fails the test when the
 // transaction fails.
-func inTx(t *testing.T, run psa.Runner[client.Tx], what string, fn func(ctx context.Context, tx client.Tx) error) {
+func inTx[X any](t *testing.T, run psa.Runner[X], what string, fn func(ctx context.Context, tx X) error) {
 	t.Helper()
 	if err := run(t.Context(), fn); err != nil {
 		t.Fatalf("%s: transaction failed: %v", what, err)
@@ -301,11 +304,11 @@ func create(t *testing.T, run psa.Runner[client.Tx], clients []client.Client, co
 	})
 }
 
-// read runs get in its own transaction and returns its result.
-func read[T any](t *testing.T, run psa.Runner[client.Tx], get func(ctx context.Context, tx client.Tx) (T, error)) (T, error) {
+// read runs get in its own transaction of run and returns its result.
+func read[X, T any](t *testing.T, run psa.Runner[X], get func(ctx context.Context, tx X) (T, error)) (T, error) {
 	t.Helper()
 	var v T
-	err := run(t.Context(), func(ctx context.Context, tx client.Tx) error {
+	err := run(t.Context(), func(ctx context.Context, tx X) error {
 		var err error
 		v, err = get(ctx, tx)
 		return err
@@ -314,7 +317,7 @@ func read[T any](t *testing.T, run psa.Runner[client.Tx], get func(ctx context.C
 }
 
 // mustRead is read that fails the test on error.
-func mustRead[T any](t *testing.T, run psa.Runner[client.Tx], what string, get func(ctx context.Context, tx client.Tx) (T, error)) T {
+func mustRead[X, T any](t *testing.T, run psa.Runner[X], what string, get func(ctx context.Context, tx X) (T, error)) T {
 	t.Helper()
 	v, err := read(t, run, get)
 	if err != nil {
@@ -415,10 +418,10 @@ func walk[T any](t *testing.T, what string, limit int, list lister[T]) []T {
 
 // eachPageInTx returns a lister that runs list in a transaction of its own for every page, as a
 // host serving pages to a client application does.
-func eachPageInTx[T any](t *testing.T, run psa.Runner[client.Tx], list func(ctx context.Context, tx client.Tx, req psa.PageRequest) (psa.Page[T], error)) lister[T] {
+func eachPageInTx[X, T any](t *testing.T, run psa.Runner[X], list func(ctx context.Context, tx X, req psa.PageRequest) (psa.Page[T], error)) lister[T] {
 	return func(req psa.PageRequest) (psa.Page[T], error) {
 		var p psa.Page[T]
-		err := run(t.Context(), func(ctx context.Context, tx client.Tx) error {
+		err := run(t.Context(), func(ctx context.Context, tx X) error {
 			var err error
 			p, err = list(ctx, tx, req)
 			return err
@@ -428,7 +431,7 @@ func eachPageInTx[T any](t *testing.T, run psa.Runner[client.Tx], list func(ctx 
 }
 
 // inThisTx returns a lister that lists in tx.
-func inThisTx[T any](ctx context.Context, tx client.Tx, list func(ctx context.Context, tx client.Tx, req psa.PageRequest) (psa.Page[T], error)) lister[T] {
+func inThisTx[X, T any](ctx context.Context, tx X, list func(ctx context.Context, tx X, req psa.PageRequest) (psa.Page[T], error)) lister[T] {
 	return func(req psa.PageRequest) (psa.Page[T], error) { return list(ctx, tx, req) }
 }
 

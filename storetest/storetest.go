@@ -8,16 +8,21 @@ import (
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/contract"
 )
 
 // Harness is one fresh, empty store under test, seen through the transaction runners of the
 // library's packages. Each runner must run its transactions on the same store, so that what one
 // package's transaction writes another's can read. A nil runner means the store does not
 // implement that package's stores: the cases that need it are skipped. Later packages add fields
-// (Contract, ServiceDesk, ...).
+// (ServiceDesk, ...).
 type Harness struct {
 	// Client runs transactions over the stores of package client (clients, contacts, assets).
 	Client psa.Runner[client.Tx]
+	// Contract runs transactions over the stores of package contract (contracts, parts, contract
+	// history) on the same store as Client. A contract.Tx is also a client.Tx, so one of its
+	// transactions can write clients and contracts together.
+	Contract psa.Runner[contract.Tx]
 }
 
 // NewHarness returns a fresh, empty store for one test; it registers its own cleanup with
@@ -38,7 +43,11 @@ func Run(t *testing.T, newHarness NewHarness) {
 			t.Logf("contract: %s", tc.contract)
 			h := newHarness(t)
 			if missing := h.missing(t, tc.needs); len(missing) > 0 {
-				t.Skipf("storetest: skipped: %s is nil", strings.Join(missing, " and "))
+				verb := "is"
+				if len(missing) > 1 {
+					verb = "are"
+				}
+				t.Skipf("storetest: skipped: %s %s nil", strings.Join(missing, " and "), verb)
 			}
 			tc.run(t, h)
 		})
@@ -59,7 +68,7 @@ type testCase struct {
 
 // cases returns every case of the suite, in a fixed order.
 func cases() []testCase {
-	return slices.Concat(clientCases())
+	return slices.Concat(clientCases(), contractCases())
 }
 
 // missing returns the names of the runners among names that are nil in h.

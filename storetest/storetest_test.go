@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/storetest"
 )
@@ -28,9 +30,10 @@ type mutant struct {
 	breaks string
 	// kills are the cases that must fail against it.
 	kills []string
-	// wrap turns a runner of a fresh memstore into the mutant's runner; it is called once per
-	// harness.
-	wrap func(run psa.Runner[client.Tx]) psa.Runner[client.Tx]
+	// wrap turns the client runner of a fresh memstore into the mutant's, and wrapContract its
+	// contract runner; each is called once per harness, and a nil one leaves its runner as it is.
+	wrap         func(run psa.Runner[client.Tx]) psa.Runner[client.Tx]
+	wrapContract func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx]
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -42,21 +45,40 @@ func TestMutant(t *testing.T) {
 	if name == "" {
 		t.Skip("run by TestSuiteCatchesBrokenStores")
 	}
-	if name == noRunners {
+	switch name {
+	case noRunners:
 		storetest.Run(t, func(t *testing.T) storetest.Harness { return storetest.Harness{} })
+		return
+	case clientOnly:
+		storetest.Run(t, func(t *testing.T) storetest.Harness {
+			return storetest.Harness{Client: memstore.Runner[client.Tx](memstore.New())}
+		})
 		return
 	}
 	i := slices.IndexFunc(mutants, func(m mutant) bool { return m.name == name })
 	if i < 0 {
 		t.Fatalf("unknown mutant %q", name)
 	}
+	m := mutants[i]
 	storetest.Run(t, func(t *testing.T) storetest.Harness {
-		return storetest.Harness{Client: mutants[i].wrap(memstore.Runner[client.Tx](memstore.New()))}
+		s := memstore.New()
+		h := storetest.Harness{Client: memstore.Runner[client.Tx](s), Contract: memstore.Runner[contract.Tx](s)}
+		if m.wrap != nil {
+			h.Client = m.wrap(h.Client)
+		}
+		if m.wrapContract != nil {
+			h.Contract = m.wrapContract(h.Contract)
+		}
+		return h
 	})
 }
 
-// noRunners names the child run of TestMutant with an empty Harness.
-const noRunners = "no-runners"
+// noRunners names the child run of TestMutant with an empty Harness, and clientOnly the one with
+// only Harness.Client.
+const (
+	noRunners  = "no-runners"
+	clientOnly = "client-only"
+)
 
 // child runs TestMutant's subtests matching pattern in a child process for mutant and returns its
 // output and error.
@@ -69,7 +91,8 @@ func child(t *testing.T, mutant, pattern string) (string, error) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, "-test.run=^TestMutant$/"+pattern, "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), mutantEnv+"="+mutant)
+	// A binary built with -race sleeps a second at exit unless told otherwise.
+	cmd.Env = append(os.Environ(), mutantEnv+"="+mutant, "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -82,9 +105,26 @@ func TestNilRunnerSkips(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the suite failed on a Harness without runners: %v\n%s", err, out)
 	}
-	for _, want := range []string{"--- SKIP: TestMutant/RoundTripClient ", "Harness.Client is nil"} {
+	for _, want := range []string{
+		"--- SKIP: TestMutant/RoundTripClient ", "Harness.Client is nil",
+		"--- SKIP: TestMutant/RoundTripContract ", "Harness.Contract is nil",
+		"--- SKIP: TestMutant/RunnersShareStore ", "Harness.Client and Harness.Contract are nil",
+	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness without runners lacks %q:\n%s", want, out)
+		}
+	}
+
+	out, err = child(t, clientOnly, "^(RoundTripClient|RoundTripContract|RunnersShareStore)$")
+	if err != nil {
+		t.Fatalf("the suite failed on a Harness with only Harness.Client: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"--- PASS: TestMutant/RoundTripClient ",
+		"--- SKIP: TestMutant/RoundTripContract ", "--- SKIP: TestMutant/RunnersShareStore ", "Harness.Contract is nil",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output of the suite on a Harness with only Harness.Client lacks %q:\n%s", want, out)
 		}
 	}
 }
@@ -116,9 +156,9 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 }
 
 // withTx returns a runner that hands fn the transaction w makes of run's.
-func withTx(run psa.Runner[client.Tx], w func(tx client.Tx) client.Tx) psa.Runner[client.Tx] {
-	return func(ctx context.Context, fn func(ctx context.Context, tx client.Tx) error) error {
-		return run(ctx, func(ctx context.Context, tx client.Tx) error { return fn(ctx, w(tx)) })
+func withTx[X any](run psa.Runner[X], w func(tx X) X) psa.Runner[X] {
+	return func(ctx context.Context, fn func(ctx context.Context, tx X) error) error {
+		return run(ctx, func(ctx context.Context, tx X) error { return fn(ctx, w(tx)) })
 	}
 }
 
@@ -236,7 +276,7 @@ func getOutside(run psa.Runner[client.Tx], ctx context.Context, id psa.ClientID)
 	return c, err
 }
 
-var mutants = []mutant{
+var clientMutants = []mutant{
 	{
 		name: "drops-client-notes", breaks: "does not store a client's Notes",
 		kills: []string{"RoundTripClient"},
@@ -516,5 +556,463 @@ var mutants = []mutant{
 				return run(context.WithoutCancel(ctx), fn)
 			}
 		},
+	},
+}
+
+// mutants are the broken stores TestSuiteCatchesBrokenStores runs the suite against.
+var mutants = slices.Concat(clientMutants, contractMutants)
+
+// contractTxMutant wraps a contract transaction; each mutant overrides what it breaks through the
+// function fields.
+type contractTxMutant struct {
+	contract.Tx
+	createContract   func(ctx context.Context, c contract.Contract) error
+	getContract      func(ctx context.Context, id psa.ContractID) (contract.Contract, error)
+	findContract     func(ctx context.Context, dealID string) (contract.Contract, error)
+	updateContract   func(ctx context.Context, c contract.Contract) error
+	listContracts    func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[contract.Contract], error)
+	listAllContracts func(ctx context.Context, p psa.PageRequest) (psa.Page[contract.Contract], error)
+	createPart       func(ctx context.Context, p contract.Part) error
+	getPart          func(ctx context.Context, id psa.PartID) (contract.Part, error)
+	updatePart       func(ctx context.Context, p contract.Part) error
+	listParts        func(ctx context.Context, owner psa.ContractID, p psa.PageRequest) (psa.Page[contract.Part], error)
+	appendHistory    func(ctx context.Context, e contract.HistoryEntry) error
+	listHistory      func(ctx context.Context, id psa.ContractID) ([]contract.HistoryEntry, error)
+}
+
+func (m *contractTxMutant) CreateContract(ctx context.Context, c contract.Contract) error {
+	if m.createContract != nil {
+		return m.createContract(ctx, c)
+	}
+	return m.Tx.CreateContract(ctx, c)
+}
+
+func (m *contractTxMutant) GetContract(ctx context.Context, id psa.ContractID) (contract.Contract, error) {
+	if m.getContract != nil {
+		return m.getContract(ctx, id)
+	}
+	return m.Tx.GetContract(ctx, id)
+}
+
+func (m *contractTxMutant) FindContractByDealID(ctx context.Context, dealID string) (contract.Contract, error) {
+	if m.findContract != nil {
+		return m.findContract(ctx, dealID)
+	}
+	return m.Tx.FindContractByDealID(ctx, dealID)
+}
+
+func (m *contractTxMutant) UpdateContract(ctx context.Context, c contract.Contract) error {
+	if m.updateContract != nil {
+		return m.updateContract(ctx, c)
+	}
+	return m.Tx.UpdateContract(ctx, c)
+}
+
+func (m *contractTxMutant) ListContracts(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[contract.Contract], error) {
+	if m.listContracts != nil {
+		return m.listContracts(ctx, owner, p)
+	}
+	return m.Tx.ListContracts(ctx, owner, p)
+}
+
+func (m *contractTxMutant) ListAllContracts(ctx context.Context, p psa.PageRequest) (psa.Page[contract.Contract], error) {
+	if m.listAllContracts != nil {
+		return m.listAllContracts(ctx, p)
+	}
+	return m.Tx.ListAllContracts(ctx, p)
+}
+
+func (m *contractTxMutant) CreatePart(ctx context.Context, p contract.Part) error {
+	if m.createPart != nil {
+		return m.createPart(ctx, p)
+	}
+	return m.Tx.CreatePart(ctx, p)
+}
+
+func (m *contractTxMutant) GetPart(ctx context.Context, id psa.PartID) (contract.Part, error) {
+	if m.getPart != nil {
+		return m.getPart(ctx, id)
+	}
+	return m.Tx.GetPart(ctx, id)
+}
+
+func (m *contractTxMutant) UpdatePart(ctx context.Context, p contract.Part) error {
+	if m.updatePart != nil {
+		return m.updatePart(ctx, p)
+	}
+	return m.Tx.UpdatePart(ctx, p)
+}
+
+func (m *contractTxMutant) ListParts(ctx context.Context, owner psa.ContractID, p psa.PageRequest) (psa.Page[contract.Part], error) {
+	if m.listParts != nil {
+		return m.listParts(ctx, owner, p)
+	}
+	return m.Tx.ListParts(ctx, owner, p)
+}
+
+func (m *contractTxMutant) AppendHistory(ctx context.Context, e contract.HistoryEntry) error {
+	if m.appendHistory != nil {
+		return m.appendHistory(ctx, e)
+	}
+	return m.Tx.AppendHistory(ctx, e)
+}
+
+func (m *contractTxMutant) ListHistory(ctx context.Context, id psa.ContractID) ([]contract.HistoryEntry, error) {
+	if m.listHistory != nil {
+		return m.listHistory(ctx, id)
+	}
+	return m.Tx.ListHistory(ctx, id)
+}
+
+// mutateContract returns a mutant wrap that changes each contract transaction with set.
+func mutateContract(set func(m *contractTxMutant)) func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+	return func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+		return withTx(run, func(tx contract.Tx) contract.Tx {
+			m := &contractTxMutant{Tx: tx}
+			set(m)
+			return m
+		})
+	}
+}
+
+// dropLastOfPage returns page without its last item when it has more than one.
+func dropLastOfPage[T any](page psa.Page[T], err error) (psa.Page[T], error) {
+	if len(page.Items) > 1 {
+		page.Items = page.Items[:len(page.Items)-1]
+	}
+	return page, err
+}
+
+// firstPageIfMalformed replaces a cursor that is not a UUID with "" (the first page) and a
+// negative limit with 0 (the default).
+func firstPageIfMalformed(p psa.PageRequest) psa.PageRequest {
+	if _, err := uuid.Parse(p.Cursor); err != nil {
+		p.Cursor = ""
+	}
+	p.Limit = max(p.Limit, 0)
+	return p
+}
+
+var contractMutants = []mutant{
+	{
+		name: "drops-later-quantities", breaks: "stores only a part's first dated quantity",
+		kills: []string{"RoundTripPart"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.createPart = func(ctx context.Context, p contract.Part) error {
+				p.Quantities = p.Quantities[:min(len(p.Quantities), 1)]
+				return m.Tx.CreatePart(ctx, p)
+			}
+			m.updatePart = func(ctx context.Context, p contract.Part) error {
+				p.Quantities = p.Quantities[:min(len(p.Quantities), 1)]
+				return m.Tx.UpdatePart(ctx, p)
+			}
+		}),
+	},
+	{
+		name: "unset-price-as-zero", breaks: "stores an unset unit price (the zero Money) as 0 in the contract's currency",
+		kills: []string{"RoundTripPart"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.createPart = func(ctx context.Context, p contract.Part) error {
+				if !p.PriceSet() {
+					p.UnitPrice = psa.ZeroMoney(currency.EUR)
+				}
+				return m.Tx.CreatePart(ctx, p)
+			}
+		}),
+	},
+	{
+		name: "rounds-hours", breaks: "stores a contract's hours rounded to whole hours",
+		kills: []string{"RoundTripContract"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.createContract = func(ctx context.Context, c contract.Contract) error {
+				c.Hours = c.Hours.Round(0)
+				return m.Tx.CreateContract(ctx, c)
+			}
+		}),
+	},
+	{
+		name: "zero-contract-for-unknown", breaks: "returns a zero contract or part instead of psa.ErrNotFound, and finds contracts without a deal by the empty DealID",
+		kills: []string{"ContractNotFound"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.getPart = func(ctx context.Context, id psa.PartID) (contract.Part, error) {
+				p, err := m.Tx.GetPart(ctx, id)
+				if errors.Is(err, psa.ErrNotFound) {
+					return contract.Part{}, nil
+				}
+				return p, err
+			}
+			m.findContract = func(ctx context.Context, dealID string) (contract.Contract, error) {
+				if dealID == "" {
+					all, err := psa.All(ctx, m.Tx.ListAllContracts)
+					if err != nil {
+						return contract.Contract{}, err
+					}
+					for _, c := range all {
+						if c.DealID == "" {
+							return c, nil
+						}
+					}
+				}
+				return m.Tx.FindContractByDealID(ctx, dealID)
+			}
+		}),
+	},
+	{
+		name: "swallows-contract-already-exists", breaks: "reports success for a contract or part create whose ID or DealID is taken",
+		kills: []string{"ContractAlreadyExistsID", "UniqueDealID", "ConcurrentDealIDClaims"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.createContract = func(ctx context.Context, c contract.Contract) error {
+				return swallowAlreadyExists(m.Tx.CreateContract(ctx, c))
+			}
+			m.createPart = func(ctx context.Context, p contract.Part) error {
+				return swallowAlreadyExists(m.Tx.CreatePart(ctx, p))
+			}
+		}),
+	},
+	{
+		name: "deal-id-not-unique", breaks: "stores a contract whose DealID is taken, dropping the DealID, instead of refusing it",
+		kills: []string{"UniqueDealID", "ConcurrentDealIDClaims"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.createContract = func(ctx context.Context, c contract.Contract) error {
+				err := m.Tx.CreateContract(ctx, c)
+				if errors.Is(err, psa.ErrAlreadyExists) {
+					if _, gerr := m.Tx.GetContract(ctx, c.ID); errors.Is(gerr, psa.ErrNotFound) {
+						c.DealID = ""
+						return m.Tx.CreateContract(ctx, c)
+					}
+				}
+				return err
+			}
+			m.updateContract = func(ctx context.Context, c contract.Contract) error {
+				err := m.Tx.UpdateContract(ctx, c)
+				if errors.Is(err, psa.ErrAlreadyExists) {
+					c.DealID = ""
+					return m.Tx.UpdateContract(ctx, c)
+				}
+				return err
+			}
+		}),
+	},
+	{
+		name: "empty-deal-ids-clash", breaks: "treats the empty DealID as a key that only one contract may have",
+		kills: []string{"UniqueDealID"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			clash := func(ctx context.Context, c contract.Contract) error {
+				if c.DealID != "" {
+					return nil
+				}
+				all, err := psa.All(ctx, m.Tx.ListAllContracts)
+				if err != nil {
+					return err
+				}
+				for _, o := range all {
+					if o.ID != c.ID && o.DealID == "" {
+						return &psa.AlreadyExistsError{Kind: "contract", Key: `deal ID ""`}
+					}
+				}
+				return nil
+			}
+			m.createContract = func(ctx context.Context, c contract.Contract) error {
+				if err := clash(ctx, c); err != nil {
+					return err
+				}
+				return m.Tx.CreateContract(ctx, c)
+			}
+			m.updateContract = func(ctx context.Context, c contract.Contract) error {
+				if err := clash(ctx, c); err != nil {
+					return err
+				}
+				return m.Tx.UpdateContract(ctx, c)
+			}
+		}),
+	},
+	{
+		name: "ignores-contract-versions", breaks: "accepts contract and part updates with a stale version",
+		kills: []string{"ContractVersions"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.updateContract = func(ctx context.Context, c contract.Contract) error {
+				if stored, err := m.Tx.GetContract(ctx, c.ID); err == nil {
+					c.Version = stored.Version
+				}
+				return m.Tx.UpdateContract(ctx, c)
+			}
+			m.updatePart = func(ctx context.Context, p contract.Part) error {
+				if stored, err := m.Tx.GetPart(ctx, p.ID); err == nil {
+					p.Version = stored.Version
+				}
+				return m.Tx.UpdatePart(ctx, p)
+			}
+		}),
+	},
+	{
+		name: "history-newest-first", breaks: "lists a contract's history in descending Seq order",
+		kills: []string{"History"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.listHistory = func(ctx context.Context, id psa.ContractID) ([]contract.HistoryEntry, error) {
+				h, err := m.Tx.ListHistory(ctx, id)
+				slices.Reverse(h)
+				return h, err
+			}
+		}),
+	},
+	{
+		name: "no-history-is-not-found", breaks: "fails ListHistory of a contract without history with psa.ErrNotFound",
+		kills: []string{"History"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.listHistory = func(ctx context.Context, id psa.ContractID) ([]contract.HistoryEntry, error) {
+				h, err := m.Tx.ListHistory(ctx, id)
+				if err == nil && len(h) == 0 {
+					return nil, psa.NotFound("contract history", id)
+				}
+				return h, err
+			}
+		}),
+	},
+	{
+		name: "history-seq-unchecked", breaks: "reports success for an AppendHistory whose Seq is taken",
+		kills: []string{"HistoryUniqueSeq"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.appendHistory = func(ctx context.Context, e contract.HistoryEntry) error {
+				return swallowAlreadyExists(m.Tx.AppendHistory(ctx, e))
+			}
+		}),
+	},
+	{
+		name: "history-outside-store", breaks: "keeps history outside transactions and appends any Seq, so concurrent appends store one Seq twice",
+		kills: []string{"HistoryUniqueSeq", "ConcurrentHistoryAppends"},
+		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+			var mu sync.Mutex
+			logs := map[psa.ContractID][]contract.HistoryEntry{}
+			return mutateContract(func(m *contractTxMutant) {
+				m.appendHistory = func(ctx context.Context, e contract.HistoryEntry) error {
+					mu.Lock()
+					defer mu.Unlock()
+					logs[e.ContractID] = append(logs[e.ContractID], e)
+					return nil
+				}
+				m.listHistory = func(ctx context.Context, id psa.ContractID) ([]contract.HistoryEntry, error) {
+					mu.Lock()
+					h := slices.Clone(logs[id])
+					mu.Unlock()
+					time.Sleep(time.Millisecond) // widen the window in which others append
+					return h, nil
+				}
+			})(run)
+		},
+	},
+	{
+		name: "contract-commits-on-error", breaks: "commits a contract transaction whose fn returned an error",
+		kills: []string{"ContractRollback"},
+		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+			return func(ctx context.Context, fn func(ctx context.Context, tx contract.Tx) error) error {
+				var fnErr error
+				if err := run(ctx, func(ctx context.Context, tx contract.Tx) error { fnErr = fn(ctx, tx); return nil }); err != nil {
+					return err
+				}
+				return fnErr
+			}
+		},
+	},
+	{
+		name: "contract-reads-committed-only", breaks: "reads contracts outside the transaction, missing its own writes",
+		kills: []string{"ContractReadYourOwnWrites"},
+		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+			return mutateContract(func(m *contractTxMutant) {
+				m.getContract = func(ctx context.Context, id psa.ContractID) (contract.Contract, error) {
+					var c contract.Contract
+					err := run(ctx, func(ctx context.Context, tx contract.Tx) error {
+						var err error
+						c, err = tx.GetContract(ctx, id)
+						return err
+					})
+					return c, err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "separate-stores", breaks: "runs Harness.Contract on a store of its own, apart from Harness.Client's",
+		kills: []string{"RunnersShareStore"},
+		wrapContract: func(psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+			return memstore.Runner[contract.Tx](memstore.New())
+		},
+	},
+	{
+		name: "shares-quantities", breaks: "keeps the caller's part, Quantities included, and returns it from GetPart",
+		kills: []string{"NoAliasingPartsAndHistory"},
+		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+			var mu sync.Mutex
+			kept := map[psa.PartID]contract.Part{}
+			return mutateContract(func(m *contractTxMutant) {
+				m.createPart = func(ctx context.Context, p contract.Part) error {
+					mu.Lock()
+					kept[p.ID] = p
+					mu.Unlock()
+					return m.Tx.CreatePart(ctx, p)
+				}
+				m.getPart = func(ctx context.Context, id psa.PartID) (contract.Part, error) {
+					mu.Lock()
+					p, ok := kept[id]
+					mu.Unlock()
+					if ok {
+						return p, nil
+					}
+					return m.Tx.GetPart(ctx, id)
+				}
+			})(run)
+		},
+	},
+	{
+		name: "shares-history", breaks: "returns the slice it returned before from ListHistory while the history is unchanged",
+		kills: []string{"NoAliasingPartsAndHistory"},
+		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+			var mu sync.Mutex
+			cache := map[psa.ContractID][]contract.HistoryEntry{}
+			return mutateContract(func(m *contractTxMutant) {
+				m.listHistory = func(ctx context.Context, id psa.ContractID) ([]contract.HistoryEntry, error) {
+					h, err := m.Tx.ListHistory(ctx, id)
+					if err != nil {
+						return h, err
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					if c, ok := cache[id]; ok && len(c) == len(h) {
+						return c, nil
+					}
+					cache[id] = h
+					return h, nil
+				}
+			})(run)
+		},
+	},
+	{
+		name: "skips-contracts", breaks: "leaves the last contract of every page out",
+		kills: []string{"PaginateContracts"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.listContracts = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[contract.Contract], error) {
+				return dropLastOfPage(m.Tx.ListContracts(ctx, owner, p))
+			}
+			m.listAllContracts = func(ctx context.Context, p psa.PageRequest) (psa.Page[contract.Contract], error) {
+				return dropLastOfPage(m.Tx.ListAllContracts(ctx, p))
+			}
+		}),
+	},
+	{
+		name: "skips-parts", breaks: "leaves the last part of every page out",
+		kills: []string{"PaginateParts"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.listParts = func(ctx context.Context, owner psa.ContractID, p psa.PageRequest) (psa.Page[contract.Part], error) {
+				return dropLastOfPage(m.Tx.ListParts(ctx, owner, p))
+			}
+		}),
+	},
+	{
+		name: "lenient-contract-pages", breaks: "reads a malformed cursor as the first page and a negative limit as the default",
+		kills: []string{"InvalidContractPageRequest"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.listParts = func(ctx context.Context, owner psa.ContractID, p psa.PageRequest) (psa.Page[contract.Part], error) {
+				return m.Tx.ListParts(ctx, owner, firstPageIfMalformed(p))
+			}
+		}),
 	},
 }

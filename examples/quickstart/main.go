@@ -1,6 +1,8 @@
 // Command quickstart onboards a client the way an MSP does (seed 000 "Onboarding existing
-// clients", seed 001 "Onboarding a new customer") on the embedded in-memory store, and prints the
-// onboarding checklist as the data stands after each step.
+// clients", seed 001 "Onboarding a new customer") on the embedded in-memory store: company,
+// contacts and the primary contact, billing information, a sub-organization billed to its parent,
+// assets, and a contract created from the client's assigned services with a prorated first month.
+// It prints the onboarding checklist as the data stands before and after.
 //
 //	go run ./examples/quickstart
 package main
@@ -12,8 +14,12 @@ import (
 	"io"
 	"os"
 
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/memstore"
 )
 
@@ -65,7 +71,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	fmt.Fprintln(out, "\nOnboarding checklist before billing information:")
-	if err := printChecklist(ctx, out, clients, acme.ID); err != nil {
+	if err := printChecklist(ctx, out, clients, acme.ID, nil); err != nil {
 		return err
 	}
 
@@ -146,12 +152,101 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "Assets linked; re-sync of rmm-1001: %s\n", change)
 
+	// 8. Create a contract from the services already assigned to the client (seed 000): the
+	// wizard proposes one part per assigned service, and the prices must be set.
+	assigned := assignments{acme.ID: {
+		{ServiceID: serviceID(1), Description: "Managed workstation", UnitKind: contract.UnitDevice, Quantity: decimal.NewFromInt(1)},
+		{ServiceID: serviceID(2), Description: "Microsoft 365 Business Premium", UnitKind: contract.UnitSeat, Quantity: decimal.NewFromInt(25)},
+	}}
+	contracts := contract.NewService(memstore.Runner[contract.Tx](store), &contract.Options{Assignments: assigned})
+	waiting, err := contracts.ClientsWithoutContracts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%d client(s) have assigned services but no contract\n", len(waiting))
+	parts, err := contracts.ProposeParts(ctx, acme.ID)
+	if err != nil {
+		return err
+	}
+	for i, price := range []string{"45.00", "22.00"} {
+		if parts[i].UnitPrice, err = psa.ParseMoney(price, "USD"); err != nil {
+			return err
+		}
+	}
+	start, err := psa.ParseDate("2026-11-17")
+	if err != nil {
+		return err
+	}
+	msa, created, err := contracts.Create(ctx, contract.NewContract{ClientID: acme.ID, Parts: parts, Terms: contract.Terms{
+		Name: "Managed services", Type: contract.Recurring, Start: start, Default: true,
+		Schedule: contract.Schedule{Cycle: contract.Monthly}, Timing: contract.InAdvance,
+		Renewal: contract.Renewal{NoticeDays: 60},
+	}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Contract %q (%s, %s, billed %s in advance) from %s with %d parts\n", msa.Name, msa.Type, msa.Status, msa.Schedule.Cycle, msa.Start, len(created))
+
+	// Per-device quantity follows the client's managed devices.
+	device, err := contracts.SyncDeviceQuantity(ctx, created[0].ID, created[0].Version, start)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: quantity %s from the client's assets\n", device.Description, device.QuantityOn(start))
+
+	periods, err := msa.Schedule.Periods(psa.Period{Start: start, End: start.AddMonths(2)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(out, "Next billing periods:")
+	for _, p := range periods {
+		fmt.Fprintf(out, " %s;", p)
+	}
+	fmt.Fprintln(out)
+
+	// The first month starts mid-period, so it is prorated: served days over the month's days,
+	// rounded once.
+	for _, part := range []contract.Part{device, created[1]} {
+		due, err := msa.Schedule.Due(part.Served(msa), msa.Timing, psa.Date{}, start)
+		if err != nil {
+			return err
+		}
+		first, err := contract.PartCharge(msa, part, due[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "First charge for %s:\n%s\n", part.Description, first.Explain())
+	}
+
 	fmt.Fprintln(out, "\nOnboarding checklist now:")
-	return printChecklist(ctx, out, clients, acme.ID)
+	checklist := client.NewChecklist()
+	if err := checklist.SetCheck(client.StepContract, contract.OnboardingCheck(contracts)); err != nil {
+		return err
+	}
+	return printChecklist(ctx, out, clients, acme.ID, checklist)
 }
 
-func printChecklist(ctx context.Context, out io.Writer, clients *client.Service, id psa.ClientID) error {
-	report, err := clients.Onboarding(ctx, id, nil)
+// assignments is the host's record of which services its platform has assigned to which client.
+type assignments map[psa.ClientID][]contract.Assignment
+
+func (a assignments) AssignedServices(_ context.Context, id psa.ClientID) ([]contract.Assignment, error) {
+	return a[id], nil
+}
+
+func (a assignments) ClientsWithAssignedServices(context.Context) ([]psa.ClientID, error) {
+	ids := make([]psa.ClientID, 0, len(a))
+	for id := range a {
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func serviceID(n byte) psa.ServiceID {
+	return psa.ServiceID{UUID: uuid.UUID{15: n}}
+}
+
+func printChecklist(ctx context.Context, out io.Writer, clients *client.Service, id psa.ClientID, checklist *client.Checklist) error {
+	report, err := clients.Onboarding(ctx, id, checklist)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,13 @@ func TestQuickstart(t *testing.T) {
 		"re-sync of rmm-1001: unchanged",
 		"[x] Provide billing information: billing information is complete",
 		"[x] Create sales items: sales items can be created",
+		"1 client(s) have assigned services but no contract",
+		`Contract "Managed services" (recurring, active, billed monthly in advance) from 2026-11-17 with 2 parts`,
+		"Managed workstation: quantity 2 from the client's assets",
+		"2026-11-17..2026-11-30: 2 x 45.00 USD x 14/30 days = 42.00 USD",
+		"2026-11-17..2026-11-30: 25 x 22.00 USD x 14/30 days",
+		"charge 256.67 USD",
+		"[x] Set up a contract: 1 active contract(s)",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q; output:\n%s", want, out.String())
