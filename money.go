@@ -733,3 +733,28 @@ func (e *CurrencyMismatchError) Error() string {
 
 // Unwrap returns ErrInvalid.
 func (e *CurrencyMismatchError) Unwrap() error { return ErrInvalid }
+
+// Quo returns m divided by den, rounded once to the currency's minor unit in mode. The
+// quotient's remainder is kept exactly, so a half is recognised as a half however many digits
+// the quotient has (prorating by days, pricing minutes at an hourly rate). den must not be zero
+// (*ValidationError, field "divisor").
+func (m Money) Quo(den int64, mode RoundingMode) (Money, error) {
+	if den == 0 {
+		return Money{}, Invalid(moneyObject, "divisor", "0", "must not be zero")
+	}
+	d := decimal.NewFromInt(den)
+	scale := MinorUnitScale(m.cur)
+	q, r := m.amount.QuoRem(d, scale) // truncated towards zero; |r| < |d| x 10^-scale
+	if !r.IsZero() {
+		unit := decimal.New(int64(m.amount.Sign()*d.Sign()), -scale)
+		switch r.Abs().Add(r.Abs()).Cmp(d.Abs().Shift(-scale)) {
+		case 1:
+			q = q.Add(unit)
+		case 0:
+			if mode != RoundHalfEven || !q.Shift(scale).Mod(decimal.NewFromInt(2)).IsZero() {
+				q = q.Add(unit)
+			}
+		}
+	}
+	return Money{amount: q, cur: m.cur}, nil
+}

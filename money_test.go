@@ -952,3 +952,41 @@ func BenchmarkAllocate(b *testing.B) {
 		}
 	}
 }
+
+func TestMoneyQuo(t *testing.T) {
+	tests := []struct {
+		name, amount, cur string
+		den               int64
+		halfUp, halfEven  string
+	}{
+		{"exact", "10.00", "USD", 4, "2.50", "2.50"},
+		{"below half", "0.10", "USD", 3, "0.03", "0.03"},
+		{"above half", "0.20", "USD", 3, "0.07", "0.07"},
+		{"half, even below", "0.25", "USD", 10, "0.03", "0.02"},
+		{"half, odd below", "0.35", "USD", 10, "0.04", "0.04"},
+		{"negative half", "-0.25", "USD", 10, "-0.03", "-0.02"},
+		{"negative divisor", "0.25", "USD", -10, "-0.03", "-0.02"},
+		{"minutes at an hourly rate", "95.00", "USD", 60, "1.58", "1.58"},
+		{"95 x 7 minutes", "665.00", "USD", 60, "11.08", "11.08"},
+		{"JPY", "1001", "JPY", 2, "501", "500"},
+		{"BHD", "1.0005", "BHD", 1, "1.001", "1.000"},
+		{"long quotient half", "1.5", "USD", 300, "0.01", "0.00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := psa.ParseMoney(tt.amount, tt.cur)
+			require.NoError(t, err)
+			for mode, want := range map[psa.RoundingMode]string{psa.RoundHalfUp: tt.halfUp, psa.RoundHalfEven: tt.halfEven} {
+				got, err := m.Quo(tt.den, mode)
+				require.NoError(t, err)
+				w, err := psa.ParseMoney(want, tt.cur)
+				require.NoError(t, err)
+				require.True(t, got.Equal(w), "%s / %d %s = %s, want %s", m, tt.den, mode, got, w)
+			}
+		})
+	}
+	m, err := psa.ParseMoney("1.00", "USD")
+	require.NoError(t, err)
+	_, err = m.Quo(0, psa.RoundHalfUp)
+	require.ErrorIs(t, err, psa.ErrInvalid)
+}

@@ -119,24 +119,7 @@ func (s Settings) validate(v *psa.Validator) {
 		}
 		events[r.Event] = true
 	}
-	keys := map[string]bool{}
-	for i, r := range s.RateOverrides {
-		field := fmt.Sprintf("rateOverrides[%d]", i)
-		key := "workType:" + r.WorkType
-		switch {
-		case (r.WorkType == "") == (r.Role == ""):
-			v.Add(field, r.WorkType+r.Role, "must name exactly one of work type and role")
-		case r.Role != "":
-			key = "role:" + r.Role
-		}
-		if keys[key] {
-			v.Add(field, strings.TrimPrefix(strings.TrimPrefix(key, "role:"), "workType:"), "is overridden twice")
-		}
-		keys[key] = true
-		if r.Rate.Sign() <= 0 {
-			v.Add(field+".rate", r.Rate.String(), "must be positive")
-		}
-	}
+	ValidateRates(v, "rateOverrides", s.RateOverrides)
 	if !psa.IsNil(s.AutoAssign.QueueID) && !psa.IsNil(s.AutoAssign.TechnicianID) {
 		v.Add("autoAssign", s.AutoAssign.QueueID.String(), "must route to a queue or a technician, not both")
 	}
@@ -158,17 +141,47 @@ func (s Settings) TicketCategoryAllowed(category string) bool {
 // RateFor returns the client's override rate for a piece of work: the work type's override if
 // there is one, else the role's. ok is false when neither is overridden.
 func (s Settings) RateFor(workType, role string) (rate psa.Money, ok bool) {
+	return RateFor(s.RateOverrides, workType, role)
+}
+
+// RateFor returns the rate of rates for a piece of work: the work type's rate if there is one,
+// else the role's. ok is false when neither is listed. Client overrides, contract rates and the
+// tenant's default rates are all lists of RateOverride looked up this way.
+func RateFor(rates []RateOverride, workType, role string) (rate psa.Money, ok bool) {
 	for _, want := range []RateOverride{{WorkType: workType}, {Role: role}} {
 		if want.WorkType == "" && want.Role == "" {
 			continue
 		}
-		for _, r := range s.RateOverrides {
+		for _, r := range rates {
 			if r.WorkType == want.WorkType && r.Role == want.Role {
 				return r.Rate, true
 			}
 		}
 	}
 	return psa.Money{}, false
+}
+
+// ValidateRates records every broken rule of a list of rates under field (each names exactly one
+// of work type and role, each key once, with a positive rate).
+func ValidateRates(v *psa.Validator, field string, rates []RateOverride) {
+	keys := map[string]bool{}
+	for i, r := range rates {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		key := "workType:" + r.WorkType
+		switch {
+		case (r.WorkType == "") == (r.Role == ""):
+			v.Add(f, r.WorkType+r.Role, "must name exactly one of work type and role")
+		case r.Role != "":
+			key = "role:" + r.Role
+		}
+		if keys[key] {
+			v.Add(f, r.WorkType+r.Role, "is listed twice")
+		}
+		keys[key] = true
+		if r.Rate.Sign() <= 0 {
+			v.Add(f+".rate", r.Rate.String(), "must be positive")
+		}
+	}
 }
 
 // Recipients returns the contacts to notify of event for c: the rule's contacts, the primary

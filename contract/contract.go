@@ -2,12 +2,14 @@ package contract
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/client"
 )
 
 // Type is a contract type (seed 004 "Contract Type", seed 002 "Contract type").
@@ -119,6 +121,54 @@ type Terms struct {
 	// PaymentTerms override the client's; the zero value means the client's.
 	PaymentTerms psa.PaymentTerms `json:"paymentTerms"`
 	Renewal      Renewal          `json:"renewal"`
+	// Rates are the contract's hourly rates per work type or role, which apply to its time
+	// unless the client overrides them.
+	Rates []client.RateOverride `json:"rates,omitempty"`
+	// TimeRounding turns logged time into billable time for this contract; nil means the
+	// tenant's rule.
+	TimeRounding *TimeRounding `json:"timeRounding,omitempty"`
+}
+
+// TimeRounding is how logged time becomes billable time: an entry shorter than MinimumMinutes is
+// billed as MinimumMinutes, and billable time is rounded up to a multiple of IncrementMinutes.
+// The zero value bills time as logged.
+type TimeRounding struct {
+	MinimumMinutes   int `json:"minimumMinutes,omitempty"`
+	IncrementMinutes int `json:"incrementMinutes,omitempty"`
+}
+
+// Apply returns the billable time for worked time d (0 for d <= 0).
+func (r TimeRounding) Apply(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	if minimum := time.Duration(r.MinimumMinutes) * time.Minute; d < minimum {
+		d = minimum
+	}
+	if inc := time.Duration(r.IncrementMinutes) * time.Minute; inc > 0 {
+		if rem := d % inc; rem != 0 {
+			d += inc - rem
+		}
+	}
+	return d
+}
+
+// Validate reports a minimum or increment outside 0 to 1440 minutes.
+func (r TimeRounding) Validate() error {
+	var v psa.Validator
+	r.validate(&v, "")
+	return v.Err("time rounding")
+}
+
+func (r TimeRounding) validate(v *psa.Validator, prefix string) {
+	for _, f := range []struct {
+		name string
+		n    int
+	}{{"minimumMinutes", r.MinimumMinutes}, {"incrementMinutes", r.IncrementMinutes}} {
+		if f.n < 0 || f.n > 1440 {
+			v.Add(prefix+f.name, fmt.Sprint(f.n), "must be from 0 to 1440 minutes")
+		}
+	}
 }
 
 // Contract is an agreement with a client (seed 000 "Create contracts", seed 002 "Service

@@ -37,6 +37,8 @@ func diffTerms(old, new Terms) string {
 	add("cap", moneyOrUnset(old.Cap), moneyOrUnset(new.Cap))
 	add("payment terms", old.PaymentTerms, new.PaymentTerms)
 	add("renewal", old.Renewal, new.Renewal)
+	add("rates", fmt.Sprint(old.Rates), fmt.Sprint(new.Rates))
+	add("time rounding", roundingText(old.TimeRounding), roundingText(new.TimeRounding))
 	if len(changes) == 0 {
 		return "nothing"
 	}
@@ -48,4 +50,11 @@ func quoteEmpty(s string) string {
 		return `""`
 	}
 	return s
+}
+
+func roundingText(r *TimeRounding) string {
+	if r == nil {
+		return "tenant's"
+	}
+	return fmt.Sprintf("minimum %d min, increment %d min", r.MinimumMinutes, r.IncrementMinutes)
 }

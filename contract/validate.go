@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/client"
 )
 
 // MaxNoticeDays bounds Renewal.NoticeDays; MaxTermMonths bounds Renewal.TermMonths.
@@ -74,6 +75,15 @@ func (t Terms) validate(v *psa.Validator, cur currency.Unit) {
 		v.Add("hours", t.Hours.String(), "must be positive for a "+string(t.Type)+" contract")
 	case t.Type == PerTicket && !t.Hours.IsInteger():
 		v.Add("hours", t.Hours.String(), "must be a whole number of incidents")
+	}
+	client.ValidateRates(v, "rates", t.Rates)
+	for i, r := range t.Rates {
+		if r.Rate.Currency() != cur {
+			v.Add(fmt.Sprintf("rates[%d].rate", i), r.Rate.String(), "is not in the bill-to client's currency "+cur.String())
+		}
+	}
+	if t.TimeRounding != nil {
+		t.TimeRounding.validate(v, "timeRounding.")
 	}
 	r := t.Renewal
 	if r.TermMonths < 0 || r.TermMonths > MaxTermMonths {

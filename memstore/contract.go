@@ -19,7 +19,7 @@ type historyLog struct {
 }
 
 func (s *Store) initContracts() {
-	s.contracts = newTable("contract", func(c contract.Contract) psa.ContractID { return c.ID }, nil)
+	s.contracts = newTable("contract", func(c contract.Contract) psa.ContractID { return c.ID }, cloneContract)
 	s.contractsByDeal = s.contracts.addUnique("deal ID", func(c contract.Contract) string { return c.DealID })
 	s.contractsByClient = s.contracts.addGrouping(func(c contract.Contract) uuid.UUID { return c.ClientID.UUID })
 
@@ -113,4 +113,13 @@ func (tx *Tx) AppendHistory(ctx context.Context, e contract.HistoryEntry) error 
 func (tx *Tx) ListHistory(ctx context.Context, contractID psa.ContractID) ([]contract.HistoryEntry, error) {
 	log, _, err := tx.history.get(ctx, contractID)
 	return log.Entries, err
+}
+
+func cloneContract(c contract.Contract) contract.Contract {
+	c.Rates = slices.Clone(c.Rates)
+	if c.TimeRounding != nil {
+		r := *c.TimeRounding
+		c.TimeRounding = &r
+	}
+	return c
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/servicedesk"
 )
 
 // optimisticAttempts is how many times Run runs a transaction function optimistically before it
@@ -50,6 +51,20 @@ type Store struct {
 	parts             *table[psa.PartID, contract.Part]
 	partsByContract   *grouping[psa.PartID, contract.Part]
 	history           *table[psa.ContractID, historyLog]
+
+	tickets         *table[psa.TicketID, servicedesk.Ticket]
+	ticketsByNumber *unique[psa.TicketID, servicedesk.Ticket]
+	ticketsByClient *grouping[psa.TicketID, servicedesk.Ticket]
+	notes           *table[psa.NoteID, servicedesk.Note]
+	notesByTicket   *grouping[psa.NoteID, servicedesk.Note]
+	entries         *table[psa.TimeEntryID, servicedesk.TimeEntry]
+	entriesByClient *grouping[psa.TimeEntryID, servicedesk.TimeEntry]
+	entriesByTicket *grouping[psa.TimeEntryID, servicedesk.TimeEntry]
+	policies        *table[psa.SLAPolicyID, servicedesk.Policy]
+	calendars       *table[psa.CalendarID, servicedesk.Calendar]
+	queues          *table[psa.QueueID, servicedesk.Queue]
+	counters        *table[psa.TenantID, ticketCounter]
+	deskSettings    *table[psa.TenantID, deskSettings]
 }
 
 // New returns an empty Store.
@@ -57,6 +72,7 @@ func New() *Store {
 	s := &Store{}
 	s.initClients()
 	s.initContracts()
+	s.initServiceDesk()
 	return s
 }
 
@@ -76,6 +92,15 @@ type Tx struct {
 	contracts *view[psa.ContractID, contract.Contract]
 	parts     *view[psa.PartID, contract.Part]
 	history   *view[psa.ContractID, historyLog]
+
+	tickets      *view[psa.TicketID, servicedesk.Ticket]
+	notes        *view[psa.NoteID, servicedesk.Note]
+	entries      *view[psa.TimeEntryID, servicedesk.TimeEntry]
+	policies     *view[psa.SLAPolicyID, servicedesk.Policy]
+	calendars    *view[psa.CalendarID, servicedesk.Calendar]
+	queues       *view[psa.QueueID, servicedesk.Queue]
+	counters     *view[psa.TenantID, ticketCounter]
+	deskSettings *view[psa.TenantID, deskSettings]
 }
 
 func (s *Store) begin(exclusive bool) *Tx {
@@ -86,6 +111,14 @@ func (s *Store) begin(exclusive bool) *Tx {
 	tx.contracts = newView(tx, s.contracts)
 	tx.parts = newView(tx, s.parts)
 	tx.history = newView(tx, s.history)
+	tx.tickets = newView(tx, s.tickets)
+	tx.notes = newView(tx, s.notes)
+	tx.entries = newView(tx, s.entries)
+	tx.policies = newView(tx, s.policies)
+	tx.calendars = newView(tx, s.calendars)
+	tx.queues = newView(tx, s.queues)
+	tx.counters = newView(tx, s.counters)
+	tx.deskSettings = newView(tx, s.deskSettings)
 	return tx
 }
 

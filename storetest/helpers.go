@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -16,7 +15,6 @@ import (
 	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
-	"github.com/psakit/psa/client"
 )
 
 // timeout bounds every wait of the suite on another goroutine, so that a store that deadlocks
@@ -89,189 +87,6 @@ func ascending(ids []uuid.UUID) []uuid.UUID {
 	return out
 }
 
-// money parses amount in code, failing the test on error.
-func money(t *testing.T, amount, code string) psa.Money {
-	t.Helper()
-	m, err := psa.ParseMoney(amount, code)
-	if err != nil {
-		t.Fatalf("storetest: money %s %s: %v", amount, code, err)
-	}
-	return m
-}
-
-// newClient returns a client with only what every client has: name, status, timestamps and
-// Version 1.
-func newClient(id psa.ClientID, name string) client.Client {
-	return client.Client{
-		ID:        id,
-		Profile:   client.Profile{Name: name},
-		Status:    client.StatusActive,
-		CreatedAt: ts0,
-		UpdatedAt: ts0,
-		Version:   1,
-	}
-}
-
-// fullClient returns a client with every field set: a parent, a primary contact, complete billing
-// information in EUR on net 30 terms, an account team and settings with every slice non-empty.
-// Its first rate override is rate EUR. recipients must hold at least two contact IDs.
-func fullClient(t *testing.T, id, parent psa.ClientID, primary psa.ContactID, recipients []psa.ContactID, rate string) client.Client {
-	t.Helper()
-	net30, err := psa.NetDays(30)
-	if err != nil {
-		t.Fatalf("storetest: net 30: %v", err)
-	}
-	return client.Client{
-		ID: id,
-		Profile: client.Profile{
-			Name:          "Contoso Fertigung GmbH",
-			Address:       psa.Address{Line1: "Industriestraße 7", Line2: "Halle 3", City: "Stuttgart", Region: "BW", PostalCode: "70565", Country: "DE"},
-			Phone:         "+49 711 123456",
-			Website:       "https://contoso.example",
-			Industry:      "Manufacturing",
-			EmployeeCount: 240,
-		},
-		Status:           client.StatusProspect,
-		Notes:            "Night shift on site; call before 06:00.\nKey safe code with the account manager.",
-		ExternalID:       "crm-" + id.String(),
-		ParentID:         parent,
-		BillToParent:     true,
-		PrimaryContactID: primary,
-		Billing: client.BillingInfo{
-			Address:         psa.Address{Line1: "Postfach 10 20 30", City: "Stuttgart", PostalCode: "70173", Country: "DE"},
-			Attention:       "Kreditorenbuchhaltung",
-			InvoiceEmail:    "ap@contoso.example",
-			TaxRegion:       "DE-BW",
-			TaxID:           "DE123456789",
-			Currency:        currency.EUR,
-			PaymentTerms:    net30,
-			InvoiceTemplate: "eu-standard",
-		},
-		AccountManager: newID[psa.StaffID](t),
-		AccountTeam:    []psa.StaffID{randomID[psa.StaffID](), newID[psa.StaffID](t)},
-		Settings: client.Settings{
-			SelfManagedProfile:     true,
-			SLAPolicyID:            newID[psa.SLAPolicyID](t),
-			CalendarID:             newID[psa.CalendarID](t),
-			PortalTicketCategories: []string{"Hardware", "Software", "Network"},
-			NotificationRules: []client.NotificationRule{
-				{Event: client.EventTicketCreated, ContactIDs: slices.Clone(recipients)},
-				{Event: client.EventInvoiceIssued, Off: true, ContactIDs: slices.Clone(recipients[:1])},
-			},
-			RateOverrides: []client.RateOverride{
-				{WorkType: "remote support", Rate: money(t, rate, "EUR")},
-				{Role: "senior engineer", Rate: money(t, "140", "EUR")},
-			},
-			AutoAssign: client.AutoAssign{QueueID: newID[psa.QueueID](t)},
-		},
-		CreatedAt: ts0,
-		UpdatedAt: ts0.Add(90*time.Minute + 7*time.Microsecond),
-		Version:   1,
-	}
-}
-
-// deepCopy returns a copy of c that shares no memory with it.
-func deepCopy(c client.Client) client.Client {
-	c.AccountTeam = slices.Clone(c.AccountTeam)
-	c.Settings.PortalTicketCategories = slices.Clone(c.Settings.PortalTicketCategories)
-	c.Settings.RateOverrides = slices.Clone(c.Settings.RateOverrides)
-	c.Settings.NotificationRules = slices.Clone(c.Settings.NotificationRules)
-	for i := range c.Settings.NotificationRules {
-		c.Settings.NotificationRules[i].ContactIDs = slices.Clone(c.Settings.NotificationRules[i].ContactIDs)
-	}
-	return c
-}
-
-// scribble overwrites, in place, every element of every slice c holds, as a careless caller
-// might after handing c to a store or getting it from one.
-func scribble(t *testing.T, c *client.Client) {
-	for i := range c.AccountTeam {
-		c.AccountTeam[i] = randomID[psa.StaffID]()
-	}
-	s := &c.Settings
-	for i := range s.PortalTicketCategories {
-		s.PortalTicketCategories[i] = "scribbled"
-	}
-	for i := range s.NotificationRules {
-		s.NotificationRules[i].Event = "scribbled"
-		s.NotificationRules[i].Off = !s.NotificationRules[i].Off
-		for j := range s.NotificationRules[i].ContactIDs {
-			s.NotificationRules[i].ContactIDs[j] = randomID[psa.ContactID]()
-		}
-	}
-	for i := range s.RateOverrides {
-		s.RateOverrides[i].WorkType = "scribbled"
-		s.RateOverrides[i].Rate = money(t, "0.01", "EUR")
-	}
-}
-
-// newContact returns a contact of owner with only a name, Active false and Version 1.
-func newContact(id psa.ContactID, owner psa.ClientID, last string) client.Contact {
-	return client.Contact{
-		ID:          id,
-		ClientID:    owner,
-		ContactInfo: client.ContactInfo{LastName: last},
-		CreatedAt:   ts0,
-		UpdatedAt:   ts0,
-		Version:     1,
-	}
-}
-
-// fullContact returns a contact of owner with every field set.
-func fullContact(id psa.ContactID, owner psa.ClientID, externalID string) client.Contact {
-	return client.Contact{
-		ID:       id,
-		ClientID: owner,
-		ContactInfo: client.ContactInfo{
-			FirstName:      "Ana",
-			LastName:       "Müller-Lüdenscheidt",
-			Email:          "ana.mueller@contoso.example",
-			Phone:          "+49 711 123456-12",
-			Mobile:         "+49 170 1234567",
-			CompanyContact: "ext. 12",
-			JobTitle:       "Head of IT",
-			Role:           "technical",
-		},
-		Active:     true,
-		ExternalID: externalID,
-		CreatedAt:  ts0,
-		UpdatedAt:  ts0.Add(time.Hour + time.Microsecond),
-		Version:    1,
-	}
-}
-
-// newAsset returns an asset of owner with only a kind, a name and Version 1.
-func newAsset(id psa.AssetID, owner psa.ClientID, name string) client.Asset {
-	return client.Asset{
-		ID:        id,
-		ClientID:  owner,
-		AssetInfo: client.AssetInfo{Kind: client.AssetWorkstation, Name: name},
-		CreatedAt: ts0,
-		UpdatedAt: ts0,
-		Version:   1,
-	}
-}
-
-// fullAsset returns an asset of owner with every field set.
-func fullAsset(t *testing.T, id psa.AssetID, owner psa.ClientID, externalID string) client.Asset {
-	t.Helper()
-	return client.Asset{
-		ID:       id,
-		ClientID: owner,
-		AssetInfo: client.AssetInfo{
-			Kind:           client.AssetServer,
-			Name:           "SRV-DC01",
-			SerialNumber:   "CZJ1234XYZ",
-			ServiceLevelID: newID[psa.SLAPolicyID](t),
-			Retired:        true,
-		},
-		ExternalID: externalID,
-		CreatedAt:  ts0,
-		UpdatedAt:  ts0.Add(2*time.Hour + 3*time.Microsecond),
-		Version:    1,
-	}
-}
-
 // inTx runs fn in one transaction of run with t's context and fails the test when the
 // transaction fails.
 func inTx[X any](t *testing.T, run psa.Runner[X], what string, fn func(ctx context.Context, tx X) error) {
@@ -281,27 +96,22 @@ func inTx[X any](t *testing.T, run psa.Runner[X], what string, fn func(ctx conte
 	}
 }
 
-// create stores clients, contacts and assets (in that order) in one transaction.
-func create(t *testing.T, run psa.Runner[client.Tx], clients []client.Client, contacts []client.Contact, assets []client.Asset) {
-	t.Helper()
-	inTx(t, run, "setting up", func(ctx context.Context, tx client.Tx) error {
-		for _, c := range clients {
-			if err := tx.CreateClient(ctx, c); err != nil {
-				return fmt.Errorf("CreateClient %s: %w", c.ID, err)
-			}
-		}
-		for _, c := range contacts {
-			if err := tx.CreateContact(ctx, c); err != nil {
-				return fmt.Errorf("CreateContact %s: %w", c.ID, err)
-			}
-		}
-		for _, a := range assets {
-			if err := tx.CreateAsset(ctx, a); err != nil {
-				return fmt.Errorf("CreateAsset %s: %w", a.ID, err)
+// sequence returns a write that runs writes in order and stops at the first that fails.
+func sequence[X any](writes ...func(ctx context.Context, tx X) error) func(ctx context.Context, tx X) error {
+	return func(ctx context.Context, tx X) error {
+		for _, w := range writes {
+			if err := w(ctx, tx); err != nil {
+				return err
 			}
 		}
 		return nil
-	})
+	}
+}
+
+// setUp runs writes, in order, in one transaction of run and fails the test when it fails.
+func setUp[X any](t *testing.T, run psa.Runner[X], writes ...func(ctx context.Context, tx X) error) {
+	t.Helper()
+	inTx(t, run, "setting up", sequence(writes...))
 }
 
 // read runs get in its own transaction of run and returns its result.
@@ -329,23 +139,25 @@ func mustRead[X, T any](t *testing.T, run psa.Runner[X], what string, get func(c
 // wantNotFound reports an error unless err wraps psa.ErrNotFound and is a *psa.NotFoundError.
 func wantNotFound(t *testing.T, what string, err error) {
 	t.Helper()
-	switch {
-	case !errors.Is(err, psa.ErrNotFound):
-		t.Errorf("%s: got error %v, want one wrapping psa.ErrNotFound", what, err)
-	case !isType[*psa.NotFoundError](err):
-		t.Errorf("%s: error %q wraps psa.ErrNotFound but is not a *psa.NotFoundError", what, err)
-	}
+	wantCategory[*psa.NotFoundError](t, what, err, psa.ErrNotFound, "psa.ErrNotFound")
 }
 
 // wantAlreadyExists reports an error unless err wraps psa.ErrAlreadyExists and is a
 // *psa.AlreadyExistsError.
 func wantAlreadyExists(t *testing.T, what string, err error) {
 	t.Helper()
-	switch {
-	case !errors.Is(err, psa.ErrAlreadyExists):
-		t.Errorf("%s: got error %v, want one wrapping psa.ErrAlreadyExists", what, err)
-	case !isType[*psa.AlreadyExistsError](err):
-		t.Errorf("%s: error %q wraps psa.ErrAlreadyExists but is not a *psa.AlreadyExistsError", what, err)
+	wantCategory[*psa.AlreadyExistsError](t, what, err, psa.ErrAlreadyExists, "psa.ErrAlreadyExists")
+}
+
+// wantCategory reports an error unless err wraps the category sentinel (called name) and is an E.
+func wantCategory[E error](t *testing.T, what string, err, category error, name string) {
+	t.Helper()
+	switch _, ok := errors.AsType[E](err); {
+	case !errors.Is(err, category):
+		t.Errorf("%s: got error %v, want one wrapping %s", what, err, name)
+	case !ok:
+		var e E
+		t.Errorf("%s: error %q wraps %s but is not a %T", what, err, name, e)
 	}
 }
 
@@ -366,11 +178,6 @@ func wantBadCursor(t *testing.T, what string, err error) {
 	case !errors.Is(err, psa.ErrBadCursor):
 		t.Errorf("%s: error %q wraps psa.ErrInvalid but not psa.ErrBadCursor", what, err)
 	}
-}
-
-func isType[E error](err error) bool {
-	_, ok := errors.AsType[E](err)
-	return ok
 }
 
 // lister returns one page of a listing for req.
@@ -435,23 +242,6 @@ func inThisTx[X, T any](ctx context.Context, tx X, list func(ctx context.Context
 	return func(req psa.PageRequest) (psa.Page[T], error) { return list(ctx, tx, req) }
 }
 
-// listClients, listContactsOf and listAssetsOf adapt the store methods to lister form.
-func listClients(ctx context.Context, tx client.Tx, req psa.PageRequest) (psa.Page[client.Client], error) {
-	return tx.ListClients(ctx, req)
-}
-
-func listContactsOf(owner psa.ClientID) func(ctx context.Context, tx client.Tx, req psa.PageRequest) (psa.Page[client.Contact], error) {
-	return func(ctx context.Context, tx client.Tx, req psa.PageRequest) (psa.Page[client.Contact], error) {
-		return tx.ListContacts(ctx, owner, req)
-	}
-}
-
-func listAssetsOf(owner psa.ClientID) func(ctx context.Context, tx client.Tx, req psa.PageRequest) (psa.Page[client.Asset], error) {
-	return func(ctx context.Context, tx client.Tx, req psa.PageRequest) (psa.Page[client.Asset], error) {
-		return tx.ListAssets(ctx, owner, req)
-	}
-}
-
 // wantIDs reports an error unless got lists exactly the IDs want, each once, in ascending byte
 // order.
 func wantIDs[T any, K psa.ID](t *testing.T, what string, got []T, id func(T) K, want []K) {
@@ -473,6 +263,58 @@ func wantIDs[T any, K psa.ID](t *testing.T, what string, got []T, id func(T) K, 
 	}
 }
 
-func clientID(c client.Client) psa.ClientID    { return c.ID }
-func contactID(c client.Contact) psa.ContactID { return c.ID }
-func assetID(a client.Asset) psa.AssetID       { return a.ID }
+// find returns the item of items with id, or false.
+func find[T any, K comparable](items []T, id func(T) K, k K) (T, bool) {
+	for _, v := range items {
+		if id(v) == k {
+			return v, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// wantRead reports an error unless a read inside a transaction succeeded and returned want.
+func wantRead[T any](t *testing.T, what string, want, got T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Errorf("%s: %v", what, err)
+		return
+	}
+	diff(t, what, want, got)
+}
+
+// maxAttempts bounds how often the suite runs a transaction that lost a race.
+const maxAttempts = 100
+
+// retry runs fn until it succeeds, fails with an error that wraps none of retryable, or has run
+// maxAttempts times, as a host retries a transaction that lost a race. It returns how often fn
+// ran and its last error.
+func retry(fn func() error, retryable ...error) (int, error) {
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || attempt == maxAttempts || !isAny(err, retryable) {
+			return attempt, err
+		}
+	}
+}
+
+// wantRetried reports an error unless fn, run by retry, succeeds at last, and reports whether it
+// did.
+func wantRetried(t *testing.T, what string, fn func() error, retryable ...error) bool {
+	t.Helper()
+	switch attempts, err := retry(fn, retryable...); {
+	case err == nil:
+		return true
+	case isAny(err, retryable):
+		t.Errorf("%s: still failing after %d attempts: %v", what, attempts, err)
+	default:
+		t.Errorf("%s: %v", what, err)
+	}
+	return false
+}
+
+// isAny reports whether err wraps any of targets.
+func isAny(err error, targets []error) bool {
+	return slices.ContainsFunc(targets, func(target error) bool { return errors.Is(err, target) })
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -178,84 +179,68 @@ type txMutant struct {
 }
 
 func (m *txMutant) CreateClient(ctx context.Context, c client.Client) error {
-	if m.createClient != nil {
-		return m.createClient(ctx, c)
-	}
-	return m.Tx.CreateClient(ctx, c)
+	return or(m.createClient, m.Tx.CreateClient)(ctx, c)
 }
 
 func (m *txMutant) GetClient(ctx context.Context, id psa.ClientID) (client.Client, error) {
-	if m.getClient != nil {
-		return m.getClient(ctx, id)
-	}
-	return m.Tx.GetClient(ctx, id)
+	return or(m.getClient, m.Tx.GetClient)(ctx, id)
 }
 
 func (m *txMutant) FindClientByExternalID(ctx context.Context, externalID string) (client.Client, error) {
-	if m.findClient != nil {
-		return m.findClient(ctx, externalID)
-	}
-	return m.Tx.FindClientByExternalID(ctx, externalID)
+	return or(m.findClient, m.Tx.FindClientByExternalID)(ctx, externalID)
 }
 
 func (m *txMutant) UpdateClient(ctx context.Context, c client.Client) error {
-	if m.updateClient != nil {
-		return m.updateClient(ctx, c)
-	}
-	return m.Tx.UpdateClient(ctx, c)
+	return or(m.updateClient, m.Tx.UpdateClient)(ctx, c)
 }
 
 func (m *txMutant) ListClients(ctx context.Context, p psa.PageRequest) (psa.Page[client.Client], error) {
-	if m.listClients != nil {
-		return m.listClients(ctx, p)
-	}
-	return m.Tx.ListClients(ctx, p)
+	return or(m.listClients, m.Tx.ListClients)(ctx, p)
 }
 
 func (m *txMutant) ListSubOrganizations(ctx context.Context, parent psa.ClientID) ([]client.Client, error) {
-	if m.subOrgs != nil {
-		return m.subOrgs(ctx, parent)
-	}
-	return m.Tx.ListSubOrganizations(ctx, parent)
+	return or(m.subOrgs, m.Tx.ListSubOrganizations)(ctx, parent)
 }
 
 func (m *txMutant) CreateContact(ctx context.Context, c client.Contact) error {
-	if m.createContact != nil {
-		return m.createContact(ctx, c)
-	}
-	return m.Tx.CreateContact(ctx, c)
+	return or(m.createContact, m.Tx.CreateContact)(ctx, c)
 }
 
 func (m *txMutant) ListContacts(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[client.Contact], error) {
-	if m.listContacts != nil {
-		return m.listContacts(ctx, owner, p)
-	}
-	return m.Tx.ListContacts(ctx, owner, p)
+	return or(m.listContacts, m.Tx.ListContacts)(ctx, owner, p)
 }
 
 func (m *txMutant) CreateAsset(ctx context.Context, a client.Asset) error {
-	if m.createAsset != nil {
-		return m.createAsset(ctx, a)
-	}
-	return m.Tx.CreateAsset(ctx, a)
+	return or(m.createAsset, m.Tx.CreateAsset)(ctx, a)
 }
 
 func (m *txMutant) ListAssets(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[client.Asset], error) {
-	if m.listAssets != nil {
-		return m.listAssets(ctx, owner, p)
-	}
-	return m.Tx.ListAssets(ctx, owner, p)
+	return or(m.listAssets, m.Tx.ListAssets)(ctx, owner, p)
 }
 
-// mutate returns a mutant wrap that changes each transaction with set.
-func mutate(set func(m *txMutant)) func(run psa.Runner[client.Tx]) psa.Runner[client.Tx] {
-	return func(run psa.Runner[client.Tx]) psa.Runner[client.Tx] {
-		return withTx(run, func(tx client.Tx) client.Tx {
-			m := &txMutant{Tx: tx}
+// or returns override, or base when override is nil: a mutant's method calls the function the
+// mutant set, or else the store's.
+func or[F any](override, base F) F {
+	if reflect.ValueOf(override).IsNil() {
+		return base
+	}
+	return override
+}
+
+// mutation returns a mutant wrap that wraps each transaction with wrap and changes it with set.
+func mutation[X any, M interface{ *T }, T any](wrap func(tx X) M, set func(m M)) func(run psa.Runner[X]) psa.Runner[X] {
+	return func(run psa.Runner[X]) psa.Runner[X] {
+		return withTx(run, func(tx X) X {
+			m := wrap(tx)
 			set(m)
-			return m
+			return any(m).(X)
 		})
 	}
+}
+
+// mutate returns a mutant wrap that changes each client transaction with set.
+func mutate(set func(m *txMutant)) func(run psa.Runner[client.Tx]) psa.Runner[client.Tx] {
+	return mutation(func(tx client.Tx) *txMutant { return &txMutant{Tx: tx} }, set)
 }
 
 func swallowAlreadyExists(err error) error {
@@ -265,15 +250,69 @@ func swallowAlreadyExists(err error) error {
 	return err
 }
 
-// getOutside reads a client in a transaction of its own, ignoring the caller's.
-func getOutside(run psa.Runner[client.Tx], ctx context.Context, id psa.ClientID) (client.Client, error) {
-	var c client.Client
-	err := run(ctx, func(ctx context.Context, tx client.Tx) error {
-		var err error
-		c, err = tx.GetClient(ctx, id)
-		return err
-	})
-	return c, err
+// outside returns get run in a transaction of its own, ignoring the caller's.
+func outside[X, K, V any](run psa.Runner[X], get func(tx X, ctx context.Context, id K) (V, error)) func(ctx context.Context, id K) (V, error) {
+	return func(ctx context.Context, id K) (V, error) {
+		var v V
+		err := run(ctx, func(ctx context.Context, tx X) error {
+			var err error
+			v, err = get(tx, ctx, id)
+			return err
+		})
+		return v, err
+	}
+}
+
+// commitsOnError returns a runner that commits what fn wrote even when fn returns an error.
+func commitsOnError[X any](run psa.Runner[X]) psa.Runner[X] {
+	return func(ctx context.Context, fn func(ctx context.Context, tx X) error) error {
+		var fnErr error
+		if err := run(ctx, func(ctx context.Context, tx X) error { fnErr = fn(ctx, tx); return nil }); err != nil {
+			return err
+		}
+		return fnErr
+	}
+}
+
+// memo keeps values outside the store and its transactions, uncopied, for the mutants that keep
+// them there.
+type memo[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+func (k *memo[K, V]) put(id K, v V) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[K]V{}
+	}
+	k.m[id] = v
+}
+
+func (k *memo[K, V]) get(id K) (V, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[id]
+	return v, ok
+}
+
+// keepsCreatedClients keeps every client as CreateClient got it, outside the store, and returns
+// it from GetClient: uncommitted, and sharing memory with the caller.
+func keepsCreatedClients(run psa.Runner[client.Tx]) psa.Runner[client.Tx] {
+	var kept memo[psa.ClientID, client.Client]
+	return mutate(func(m *txMutant) {
+		m.createClient = func(ctx context.Context, c client.Client) error {
+			kept.put(c.ID, c)
+			return m.Tx.CreateClient(ctx, c)
+		}
+		m.getClient = func(ctx context.Context, id psa.ClientID) (client.Client, error) {
+			if c, ok := kept.get(id); ok {
+				return c, nil
+			}
+			return m.Tx.GetClient(ctx, id)
+		}
+	})(run)
 }
 
 var clientMutants = []mutant{
@@ -380,15 +419,7 @@ var clientMutants = []mutant{
 	{
 		name: "commits-on-error", breaks: "commits a transaction whose fn returned an error",
 		kills: []string{"Rollback"},
-		wrap: func(run psa.Runner[client.Tx]) psa.Runner[client.Tx] {
-			return func(ctx context.Context, fn func(ctx context.Context, tx client.Tx) error) error {
-				var fnErr error
-				if err := run(ctx, func(ctx context.Context, tx client.Tx) error { fnErr = fn(ctx, tx); return nil }); err != nil {
-					return err
-				}
-				return fnErr
-			}
-		},
+		wrap:  commitsOnError[client.Tx],
 	},
 	{
 		name: "wraps-fn-error", breaks: "returns fn's error wrapped instead of unchanged",
@@ -407,59 +438,19 @@ var clientMutants = []mutant{
 		kills: []string{"ReadYourOwnWrites"},
 		wrap: func(run psa.Runner[client.Tx]) psa.Runner[client.Tx] {
 			return mutate(func(m *txMutant) {
-				m.getClient = func(ctx context.Context, id psa.ClientID) (client.Client, error) { return getOutside(run, ctx, id) }
+				m.getClient = outside(run, client.Tx.GetClient)
 			})(run)
 		},
 	},
 	{
 		name: "dirty-reads", breaks: "shows clients created by unfinished transactions",
 		kills: []string{"Isolation"},
-		wrap: func(run psa.Runner[client.Tx]) psa.Runner[client.Tx] {
-			var mu sync.Mutex
-			pending := map[psa.ClientID]client.Client{}
-			return mutate(func(m *txMutant) {
-				m.createClient = func(ctx context.Context, c client.Client) error {
-					mu.Lock()
-					pending[c.ID] = c
-					mu.Unlock()
-					return m.Tx.CreateClient(ctx, c)
-				}
-				m.getClient = func(ctx context.Context, id psa.ClientID) (client.Client, error) {
-					mu.Lock()
-					c, ok := pending[id]
-					mu.Unlock()
-					if ok {
-						return c, nil
-					}
-					return m.Tx.GetClient(ctx, id)
-				}
-			})(run)
-		},
+		wrap:  keepsCreatedClients,
 	},
 	{
 		name: "shares-memory", breaks: "keeps and returns the caller's slices instead of copies",
 		kills: []string{"NoAliasing"},
-		wrap: func(run psa.Runner[client.Tx]) psa.Runner[client.Tx] {
-			var mu sync.Mutex
-			kept := map[psa.ClientID]client.Client{}
-			return mutate(func(m *txMutant) {
-				m.createClient = func(ctx context.Context, c client.Client) error {
-					mu.Lock()
-					kept[c.ID] = c
-					mu.Unlock()
-					return m.Tx.CreateClient(ctx, c)
-				}
-				m.getClient = func(ctx context.Context, id psa.ClientID) (client.Client, error) {
-					mu.Lock()
-					c, ok := kept[id]
-					mu.Unlock()
-					if ok {
-						return c, nil
-					}
-					return m.Tx.GetClient(ctx, id)
-				}
-			})(run)
-		},
+		wrap:  keepsCreatedClients,
 	},
 	{
 		name: "unordered-pages", breaks: "returns each page of clients in descending ID order",
@@ -477,11 +468,7 @@ var clientMutants = []mutant{
 		kills: []string{"PaginateContactsAndAssets"},
 		wrap: mutate(func(m *txMutant) {
 			m.listContacts = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[client.Contact], error) {
-				page, err := m.Tx.ListContacts(ctx, owner, p)
-				if len(page.Items) > 1 {
-					page.Items = page.Items[:len(page.Items)-1]
-				}
-				return page, err
+				return dropLastOfPage(m.Tx.ListContacts(ctx, owner, p))
 			}
 		}),
 	},
@@ -490,11 +477,7 @@ var clientMutants = []mutant{
 		kills: []string{"InvalidPageRequest"},
 		wrap: mutate(func(m *txMutant) {
 			m.listClients = func(ctx context.Context, p psa.PageRequest) (psa.Page[client.Client], error) {
-				if _, err := uuid.Parse(p.Cursor); err != nil {
-					p.Cursor = ""
-				}
-				p.Limit = max(p.Limit, 0)
-				return m.Tx.ListClients(ctx, p)
+				return m.Tx.ListClients(ctx, firstPageIfMalformed(p))
 			}
 			m.listAssets = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[client.Asset], error) {
 				p.Limit = max(p.Limit, 0)
@@ -581,98 +564,56 @@ type contractTxMutant struct {
 }
 
 func (m *contractTxMutant) CreateContract(ctx context.Context, c contract.Contract) error {
-	if m.createContract != nil {
-		return m.createContract(ctx, c)
-	}
-	return m.Tx.CreateContract(ctx, c)
+	return or(m.createContract, m.Tx.CreateContract)(ctx, c)
 }
 
 func (m *contractTxMutant) GetContract(ctx context.Context, id psa.ContractID) (contract.Contract, error) {
-	if m.getContract != nil {
-		return m.getContract(ctx, id)
-	}
-	return m.Tx.GetContract(ctx, id)
+	return or(m.getContract, m.Tx.GetContract)(ctx, id)
 }
 
 func (m *contractTxMutant) FindContractByDealID(ctx context.Context, dealID string) (contract.Contract, error) {
-	if m.findContract != nil {
-		return m.findContract(ctx, dealID)
-	}
-	return m.Tx.FindContractByDealID(ctx, dealID)
+	return or(m.findContract, m.Tx.FindContractByDealID)(ctx, dealID)
 }
 
 func (m *contractTxMutant) UpdateContract(ctx context.Context, c contract.Contract) error {
-	if m.updateContract != nil {
-		return m.updateContract(ctx, c)
-	}
-	return m.Tx.UpdateContract(ctx, c)
+	return or(m.updateContract, m.Tx.UpdateContract)(ctx, c)
 }
 
 func (m *contractTxMutant) ListContracts(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[contract.Contract], error) {
-	if m.listContracts != nil {
-		return m.listContracts(ctx, owner, p)
-	}
-	return m.Tx.ListContracts(ctx, owner, p)
+	return or(m.listContracts, m.Tx.ListContracts)(ctx, owner, p)
 }
 
 func (m *contractTxMutant) ListAllContracts(ctx context.Context, p psa.PageRequest) (psa.Page[contract.Contract], error) {
-	if m.listAllContracts != nil {
-		return m.listAllContracts(ctx, p)
-	}
-	return m.Tx.ListAllContracts(ctx, p)
+	return or(m.listAllContracts, m.Tx.ListAllContracts)(ctx, p)
 }
 
 func (m *contractTxMutant) CreatePart(ctx context.Context, p contract.Part) error {
-	if m.createPart != nil {
-		return m.createPart(ctx, p)
-	}
-	return m.Tx.CreatePart(ctx, p)
+	return or(m.createPart, m.Tx.CreatePart)(ctx, p)
 }
 
 func (m *contractTxMutant) GetPart(ctx context.Context, id psa.PartID) (contract.Part, error) {
-	if m.getPart != nil {
-		return m.getPart(ctx, id)
-	}
-	return m.Tx.GetPart(ctx, id)
+	return or(m.getPart, m.Tx.GetPart)(ctx, id)
 }
 
 func (m *contractTxMutant) UpdatePart(ctx context.Context, p contract.Part) error {
-	if m.updatePart != nil {
-		return m.updatePart(ctx, p)
-	}
-	return m.Tx.UpdatePart(ctx, p)
+	return or(m.updatePart, m.Tx.UpdatePart)(ctx, p)
 }
 
 func (m *contractTxMutant) ListParts(ctx context.Context, owner psa.ContractID, p psa.PageRequest) (psa.Page[contract.Part], error) {
-	if m.listParts != nil {
-		return m.listParts(ctx, owner, p)
-	}
-	return m.Tx.ListParts(ctx, owner, p)
+	return or(m.listParts, m.Tx.ListParts)(ctx, owner, p)
 }
 
 func (m *contractTxMutant) AppendHistory(ctx context.Context, e contract.HistoryEntry) error {
-	if m.appendHistory != nil {
-		return m.appendHistory(ctx, e)
-	}
-	return m.Tx.AppendHistory(ctx, e)
+	return or(m.appendHistory, m.Tx.AppendHistory)(ctx, e)
 }
 
 func (m *contractTxMutant) ListHistory(ctx context.Context, id psa.ContractID) ([]contract.HistoryEntry, error) {
-	if m.listHistory != nil {
-		return m.listHistory(ctx, id)
-	}
-	return m.Tx.ListHistory(ctx, id)
+	return or(m.listHistory, m.Tx.ListHistory)(ctx, id)
 }
 
 // mutateContract returns a mutant wrap that changes each contract transaction with set.
 func mutateContract(set func(m *contractTxMutant)) func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
-	return func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
-		return withTx(run, func(tx contract.Tx) contract.Tx {
-			m := &contractTxMutant{Tx: tx}
-			set(m)
-			return m
-		})
-	}
+	return mutation(func(tx contract.Tx) *contractTxMutant { return &contractTxMutant{Tx: tx} }, set)
 }
 
 // dropLastOfPage returns page without its last item when it has more than one.
@@ -902,31 +843,15 @@ var contractMutants = []mutant{
 	},
 	{
 		name: "contract-commits-on-error", breaks: "commits a contract transaction whose fn returned an error",
-		kills: []string{"ContractRollback"},
-		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
-			return func(ctx context.Context, fn func(ctx context.Context, tx contract.Tx) error) error {
-				var fnErr error
-				if err := run(ctx, func(ctx context.Context, tx contract.Tx) error { fnErr = fn(ctx, tx); return nil }); err != nil {
-					return err
-				}
-				return fnErr
-			}
-		},
+		kills:        []string{"ContractRollback"},
+		wrapContract: commitsOnError[contract.Tx],
 	},
 	{
 		name: "contract-reads-committed-only", breaks: "reads contracts outside the transaction, missing its own writes",
 		kills: []string{"ContractReadYourOwnWrites"},
 		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
 			return mutateContract(func(m *contractTxMutant) {
-				m.getContract = func(ctx context.Context, id psa.ContractID) (contract.Contract, error) {
-					var c contract.Contract
-					err := run(ctx, func(ctx context.Context, tx contract.Tx) error {
-						var err error
-						c, err = tx.GetContract(ctx, id)
-						return err
-					})
-					return c, err
-				}
+				m.getContract = outside(run, contract.Tx.GetContract)
 			})(run)
 		},
 	},
@@ -941,20 +866,14 @@ var contractMutants = []mutant{
 		name: "shares-quantities", breaks: "keeps the caller's part, Quantities included, and returns it from GetPart",
 		kills: []string{"NoAliasingPartsAndHistory"},
 		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
-			var mu sync.Mutex
-			kept := map[psa.PartID]contract.Part{}
+			var kept memo[psa.PartID, contract.Part]
 			return mutateContract(func(m *contractTxMutant) {
 				m.createPart = func(ctx context.Context, p contract.Part) error {
-					mu.Lock()
-					kept[p.ID] = p
-					mu.Unlock()
+					kept.put(p.ID, p)
 					return m.Tx.CreatePart(ctx, p)
 				}
 				m.getPart = func(ctx context.Context, id psa.PartID) (contract.Part, error) {
-					mu.Lock()
-					p, ok := kept[id]
-					mu.Unlock()
-					if ok {
+					if p, ok := kept.get(id); ok {
 						return p, nil
 					}
 					return m.Tx.GetPart(ctx, id)

@@ -1,8 +1,16 @@
-// Command quickstart onboards a client the way an MSP does (seed 000 "Onboarding existing
-// clients", seed 001 "Onboarding a new customer") on the embedded in-memory store: company,
-// contacts and the primary contact, billing information, a sub-organization billed to its parent,
-// assets, and a contract created from the client's assigned services with a prorated first month.
-// It prints the onboarding checklist as the data stands before and after.
+// Command quickstart walks the journey of onboarding an existing client, the way seed 000
+// ("Onboarding existing clients") and seed 001 ("Onboarding a new customer") describe it, on the
+// embedded in-memory store:
+//
+//  1. create the client record and its contacts (the first contact is the primary contact);
+//  2. open a service-desk ticket, answer it and log time: tickets need no billing information;
+//  3. try to approve the time: refused until the client has billing information;
+//  4. add billing information and approve the time at the client's rates;
+//  5. add a sub-organization billed to its parent, the account team, settings and assets;
+//  6. create a contract from the client's assigned services, with a prorated first month;
+//  7. print the ticket's SLA status and the onboarding checklist.
+//
+// It runs on a simulated clock, so its output is the same every time.
 //
 //	go run ./examples/quickstart
 package main
@@ -13,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -21,6 +30,7 @@ import (
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/memstore"
+	"github.com/psakit/psa/servicedesk"
 )
 
 func main() {
@@ -30,13 +40,54 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, out io.Writer) error {
-	// One line wires a service onto the embedded store.
-	store := memstore.New()
-	clients := client.NewService(memstore.Runner[client.Tx](store), nil)
+// journey holds the services of one MSP on one store, and what the steps create.
+type journey struct {
+	out       io.Writer
+	clock     *clock
+	clients   *client.Service
+	contracts *contract.Service
+	desk      *servicedesk.Service
+	assigned  assignments
 
-	// 1. Create the client record: company info.
-	acme, err := clients.Create(ctx, client.NewClient{Profile: client.Profile{
+	acme     client.Client
+	ann, bob client.Contact
+	ticket   servicedesk.Ticket
+	entries  []servicedesk.TimeEntry
+}
+
+func run(ctx context.Context, out io.Writer) error {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		return err
+	}
+	clk := &clock{now: time.Date(2026, 11, 17, 9, 0, 0, 0, chicago)}
+	opts := psa.Options{Now: clk.Now}
+
+	// One line wires each service onto the embedded store.
+	store := memstore.New()
+	assigned := assignments{}
+	j := &journey{
+		out:      out,
+		clock:    clk,
+		assigned: assigned,
+		clients:  client.NewService(memstore.Runner[client.Tx](store), &client.Options{Options: opts}),
+		contracts: contract.NewService(memstore.Runner[contract.Tx](store), &contract.Options{Options: opts,
+			Assignments: assigned, Location: chicago}),
+		desk: servicedesk.NewService(memstore.Runner[servicedesk.Tx](store), &servicedesk.Options{Options: opts}),
+	}
+	for _, step := range []func(context.Context) error{
+		j.createClient, j.configureServiceDesk, j.openTicket, j.approveTime, j.organize, j.createContract, j.report,
+	} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createClient creates the client record and its contacts (seed 002 steps 1 and 2).
+func (j *journey) createClient(ctx context.Context) (err error) {
+	j.acme, err = j.clients.Create(ctx, client.NewClient{Profile: client.Profile{
 		Name:     "Acme Manufacturing",
 		Address:  psa.Address{Line1: "1 Foundry Road", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"},
 		Phone:    "+1 217 555 0100",
@@ -46,39 +97,100 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Created client %q\n", acme.Name)
+	fmt.Fprintf(j.out, "Created client %q\n", j.acme.Name)
 
-	// 2. Add contacts; the first one becomes the primary contact, who receives notifications.
-	ann, err := clients.AddContact(ctx, acme.ID, client.NewContact{ContactInfo: client.ContactInfo{
-		FirstName: "Ann", LastName: "Lee", Email: "ann.lee@acme.example", JobTitle: "IT Manager", Role: "technical"}})
-	if err != nil {
+	// The first contact becomes the primary contact, who receives workflow notifications.
+	if j.ann, err = j.clients.AddContact(ctx, j.acme.ID, client.NewContact{ContactInfo: client.ContactInfo{
+		FirstName: "Ann", LastName: "Lee", Email: "ann.lee@acme.example", JobTitle: "IT Manager", Role: "technical"}}); err != nil {
 		return err
 	}
-	bob, err := clients.AddContact(ctx, acme.ID, client.NewContact{ContactInfo: client.ContactInfo{
-		FirstName: "Bob", LastName: "Ray", Email: "bob.ray@acme.example", JobTitle: "Controller", Role: "billing"}})
-	if err != nil {
+	if j.bob, err = j.clients.AddContact(ctx, j.acme.ID, client.NewContact{ContactInfo: client.ContactInfo{
+		FirstName: "Bob", LastName: "Ray", Email: "bob.ray@acme.example", JobTitle: "Controller", Role: "billing"}}); err != nil {
 		return err
 	}
-	if acme, err = clients.Get(ctx, acme.ID); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Contacts: %s (primary), %s\n", ann.Name(), bob.Name())
+	fmt.Fprintf(j.out, "Contacts: %s (primary), %s\n", j.ann.Name(), j.bob.Name())
 
-	// 3. A second primary contact is refused: the primary contact is changed, not added.
-	_, err = clients.AddContact(ctx, acme.ID, client.NewContact{Primary: true, ContactInfo: client.ContactInfo{FirstName: "Cy", Email: "cy@acme.example"}})
+	// A second primary contact is refused: the primary contact is changed, not added.
+	_, err = j.clients.AddContact(ctx, j.acme.ID, client.NewContact{Primary: true, ContactInfo: client.ContactInfo{FirstName: "Cy", Email: "cy@acme.example"}})
 	if e, ok := errors.AsType[*client.PrimaryContactError](err); ok {
-		fmt.Fprintf(out, "Second primary contact refused (%v)\n", errors.Is(e, psa.ErrPrecondition))
+		fmt.Fprintf(j.out, "Second primary contact refused (%v)\n", errors.Is(e, psa.ErrPrecondition))
 	}
 
-	fmt.Fprintln(out, "\nOnboarding checklist before billing information:")
-	if err := printChecklist(ctx, out, clients, acme.ID, nil); err != nil {
+	fmt.Fprintln(j.out, "\nOnboarding checklist before billing information:")
+	return j.printChecklist(ctx, nil)
+}
+
+// configureServiceDesk sets up business hours, an SLA policy, default rates and time rounding.
+func (j *journey) configureServiceDesk(ctx context.Context) error {
+	nineToSix := []servicedesk.Interval{{Start: 8 * 60, End: 18 * 60}}
+	cal, err := j.desk.PutCalendar(ctx, servicedesk.Calendar{Name: "Central business hours", TimeZone: "America/Chicago",
+		Week:   [7][]servicedesk.Interval{time.Monday: nineToSix, time.Tuesday: nineToSix, time.Wednesday: nineToSix, time.Thursday: nineToSix, time.Friday: nineToSix},
+		Yearly: []servicedesk.MonthDay{{Month: time.December, Day: 25}, {Month: time.January, Day: 1}}})
+	if err != nil {
 		return err
 	}
-
-	// 4. Billing information gates time approval and sales items (seed 000).
-	if err := clients.RequireBillingInfo(ctx, "approve time", acme.ID); err != nil {
-		fmt.Fprintf(out, "\nGate: %v\n", err)
+	policy, err := j.desk.PutPolicy(ctx, servicedesk.Policy{Name: "Standard", CalendarID: cal.ID, Targets: []servicedesk.Target{
+		{Priority: servicedesk.Critical, FirstResponse: 30 * time.Minute, Resolution: 4 * time.Hour, AlwaysOn: true},
+		{Priority: servicedesk.High, FirstResponse: time.Hour, ResolutionPlan: 4 * time.Hour, Resolution: 8 * time.Hour},
+		{Priority: servicedesk.Medium, FirstResponse: 4 * time.Hour, Resolution: 24 * time.Hour},
+		{Priority: servicedesk.Low, FirstResponse: 8 * time.Hour, Resolution: 40 * time.Hour},
+	}})
+	if err != nil {
+		return err
 	}
+	remote, err := psa.ParseMoney("110.00", "USD")
+	if err != nil {
+		return err
+	}
+	_, err = j.desk.PutSettings(ctx, servicedesk.Settings{DefaultPolicyID: policy.ID,
+		TimeRounding: contract.TimeRounding{MinimumMinutes: 15, IncrementMinutes: 15},
+		DefaultRates: []client.RateOverride{{Role: "technician", Rate: remote}}})
+	return err
+}
+
+// openTicket opens a ticket, answers it and logs time, all before billing information exists
+// (seed 000: tickets can be processed without it).
+func (j *journey) openTicket(ctx context.Context) (err error) {
+	j.ticket, err = j.desk.Open(ctx, servicedesk.NewTicket{ClientID: j.acme.ID, ContactID: j.ann.ID, Source: servicedesk.SourcePortal,
+		Fields: servicedesk.Fields{Title: "Plant printer offline", Details: "The label printer on line 2 does not respond.",
+			Priority: servicedesk.High, TicketType: "incident", IssueType: "hardware", Site: "Springfield"}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(j.out, "\nOpened ticket #%d %q (%s, SLA policy from the %s)\n", j.ticket.Number, j.ticket.Title, j.ticket.Priority, j.ticket.SLA.Source)
+
+	j.clock.advance(40 * time.Minute)
+	if _, err = j.desk.AddNote(ctx, j.ticket.ID, servicedesk.NewNote{StaffID: staff(1), Text: "Internal: spare printer in stock."}); err != nil {
+		return err
+	}
+	if _, err = j.desk.AddNote(ctx, j.ticket.ID, servicedesk.NewNote{StaffID: staff(1), Public: true, Text: "On it: a technician is on the way."}); err != nil {
+		return err
+	}
+	day := psa.DateOf(j.clock.Now())
+	for _, w := range []servicedesk.Work{
+		{TicketID: j.ticket.ID, StaffID: staff(1), Role: "technician", Date: day, Duration: 50 * time.Minute, Billable: true, Note: "Replaced the printer's network card", NotePublic: true},
+		{TicketID: j.ticket.ID, StaffID: staff(1), Role: "technician", WorkType: "onsite", Date: day, Duration: 7 * time.Minute, Billable: true, Note: "Drive to line 2"},
+	} {
+		e, err := j.desk.LogTime(ctx, w)
+		if err != nil {
+			return err
+		}
+		j.entries = append(j.entries, e)
+	}
+	fmt.Fprintf(j.out, "Answered publicly after 40 minutes; logged %d time entries\n", len(j.entries))
+	return nil
+}
+
+// approveTime tries to approve the time, adds the billing information it needs, and approves.
+func (j *journey) approveTime(ctx context.Context) (err error) {
+	ids := []psa.TimeEntryID{j.entries[0].ID, j.entries[1].ID}
+	_, err = j.desk.Approve(ctx, ids...)
+	if e, ok := errors.AsType[*client.BillingInfoError](err); ok {
+		fmt.Fprintf(j.out, "Approval refused: %q lacks billing information %v\n", e.Clients[0].Name, e.Clients[0].Missing)
+	} else {
+		return fmt.Errorf("approval without billing information: got %v", err)
+	}
+
 	terms, err := psa.ParsePaymentTerms("net 30")
 	if err != nil {
 		return err
@@ -87,9 +199,12 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	acme, err = clients.SetBillingInfo(ctx, acme.ID, acme.Version, client.BillingInfo{
+	if j.acme, err = j.clients.Get(ctx, j.acme.ID); err != nil {
+		return err
+	}
+	j.acme, err = j.clients.SetBillingInfo(ctx, j.acme.ID, j.acme.Version, client.BillingInfo{
 		Address:      psa.Address{Line1: "PO Box 42", City: "Springfield", Region: "IL", PostalCode: "62705", Country: "US"},
-		Attention:    bob.Name(),
+		Attention:    j.bob.Name(),
 		InvoiceEmail: "ap@acme.example",
 		TaxRegion:    "US-IL",
 		TaxID:        "36-1234567",
@@ -99,72 +214,83 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Billing information added: %s, %s, invoices to %s\n", acme.Billing.Currency, acme.Billing.PaymentTerms, acme.Billing.InvoiceEmail)
+	fmt.Fprintf(j.out, "Billing information added: %s, %s, invoices to %s\n", j.acme.Billing.Currency, j.acme.Billing.PaymentTerms, j.acme.Billing.InvoiceEmail)
 
-	// 5. A sub-organization billed to its parent (seed 001 "direct bill the parent").
-	plant, err := clients.Create(ctx, client.NewClient{
-		Profile:  client.Profile{Name: "Acme Plant East", Address: psa.Address{Line1: "9 Mill Lane", City: "Peoria", Region: "IL", Country: "US"}},
-		ParentID: acme.ID, BillToParent: true,
-	})
+	// The client pays its own rate for onsite work (a client-specific setting, seed 002).
+	onsite, err := psa.ParseMoney("135.00", "USD")
 	if err != nil {
 		return err
 	}
-	billTo, err := clients.BillTo(ctx, plant.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Sub-organization %q is billed to %q\n", plant.Name, billTo.Name)
-
-	// 6. Account team and client-specific settings.
-	manager, err := psa.NewID[psa.StaffID](nil)
-	if err != nil {
-		return err
-	}
-	if acme, err = clients.SetAccountTeam(ctx, acme.ID, acme.Version, manager, nil); err != nil {
-		return err
-	}
-	rate, err := psa.ParseMoney("135.00", "USD")
-	if err != nil {
-		return err
-	}
-	acme, err = clients.SetSettings(ctx, acme.ID, acme.Version, client.Settings{
+	if j.acme, err = j.clients.SetSettings(ctx, j.acme.ID, j.acme.Version, client.Settings{
 		SelfManagedProfile:     true,
 		PortalTicketCategories: []string{"Hardware", "Software", "Access"},
-		NotificationRules: []client.NotificationRule{
-			{Event: client.EventInvoiceIssued, ContactIDs: []psa.ContactID{bob.ID}},
-		},
-		RateOverrides: []client.RateOverride{{WorkType: "onsite", Rate: rate}},
+		NotificationRules:      []client.NotificationRule{{Event: client.EventInvoiceIssued, ContactIDs: []psa.ContactID{j.bob.ID}}},
+		RateOverrides:          []client.RateOverride{{WorkType: "onsite", Rate: onsite}},
+	}); err != nil {
+		return err
+	}
+	approved, err := j.desk.Approve(psa.WithActor(ctx, "dispatcher"), ids...)
+	if err != nil {
+		return err
+	}
+	for _, e := range approved {
+		value, err := e.Value(psa.RoundHalfUp)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(j.out, "Approved %v worked, billed %v at %s (%s) = %s\n", e.Duration, e.BillableDuration, e.Rate, e.RateSource, value)
+	}
+	return nil
+}
+
+// organize adds a sub-organization billed to its parent, the account team and assets.
+func (j *journey) organize(ctx context.Context) error {
+	plant, err := j.clients.Create(ctx, client.NewClient{
+		Profile:  client.Profile{Name: "Acme Plant East", Address: psa.Address{Line1: "9 Mill Lane", City: "Peoria", Region: "IL", Country: "US"}},
+		ParentID: j.acme.ID, BillToParent: true,
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Invoices are announced to %d contact(s); onsite work is billed at %s\n", len(acme.Recipients(client.EventInvoiceIssued)), rate)
+	billTo, err := j.clients.BillTo(ctx, plant.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(j.out, "\nSub-organization %q is billed to %q\n", plant.Name, billTo.Name)
 
-	// 7. Link assets synced from the RMM tool; a re-sync changes nothing.
+	if j.acme, err = j.clients.SetAccountTeam(ctx, j.acme.ID, j.acme.Version, staff(9), []psa.StaffID{staff(1)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(j.out, "Invoices are announced to %d contact(s); the technician may see the client: %v\n",
+		len(j.acme.Recipients(client.EventInvoiceIssued)), j.acme.MayAccess(staff(1), true))
+
+	// Assets synced from the RMM tool; a re-sync changes nothing.
 	for _, a := range []struct{ id, name string }{{"rmm-1001", "ACME-DC01"}, {"rmm-1002", "ACME-WS-ANN"}} {
-		if _, _, err := clients.UpsertAsset(ctx, acme.ID, a.id, client.AssetInfo{Kind: client.AssetServer, Name: a.name}); err != nil {
+		if _, _, err := j.clients.UpsertAsset(ctx, j.acme.ID, a.id, client.AssetInfo{Kind: client.AssetServer, Name: a.name}); err != nil {
 			return err
 		}
 	}
-	_, change, err := clients.UpsertAsset(ctx, acme.ID, "rmm-1001", client.AssetInfo{Kind: client.AssetServer, Name: "ACME-DC01"})
+	_, change, err := j.clients.UpsertAsset(ctx, j.acme.ID, "rmm-1001", client.AssetInfo{Kind: client.AssetServer, Name: "ACME-DC01"})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Assets linked; re-sync of rmm-1001: %s\n", change)
+	fmt.Fprintf(j.out, "Assets linked; re-sync of rmm-1001: %s\n", change)
+	return nil
+}
 
-	// 8. Create a contract from the services already assigned to the client (seed 000): the
-	// wizard proposes one part per assigned service, and the prices must be set.
-	assigned := assignments{acme.ID: {
+// createContract creates a contract from the services already assigned to the client (seed 000):
+// one part per assigned service, whose prices must be set.
+func (j *journey) createContract(ctx context.Context) error {
+	j.assigned[j.acme.ID] = []contract.Assignment{
 		{ServiceID: serviceID(1), Description: "Managed workstation", UnitKind: contract.UnitDevice, Quantity: decimal.NewFromInt(1)},
 		{ServiceID: serviceID(2), Description: "Microsoft 365 Business Premium", UnitKind: contract.UnitSeat, Quantity: decimal.NewFromInt(25)},
-	}}
-	contracts := contract.NewService(memstore.Runner[contract.Tx](store), &contract.Options{Assignments: assigned})
-	waiting, err := contracts.ClientsWithoutContracts(ctx)
+	}
+	waiting, err := j.contracts.ClientsWithoutContracts(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n%d client(s) have assigned services but no contract\n", len(waiting))
-	parts, err := contracts.ProposeParts(ctx, acme.ID)
+	fmt.Fprintf(j.out, "\n%d client(s) have assigned services but no contract\n", len(waiting))
+	parts, err := j.contracts.ProposeParts(ctx, j.acme.ID)
 	if err != nil {
 		return err
 	}
@@ -173,11 +299,8 @@ func run(ctx context.Context, out io.Writer) error {
 			return err
 		}
 	}
-	start, err := psa.ParseDate("2026-11-17")
-	if err != nil {
-		return err
-	}
-	msa, created, err := contracts.Create(ctx, contract.NewContract{ClientID: acme.ID, Parts: parts, Terms: contract.Terms{
+	start := psa.DateOf(j.clock.Now())
+	msa, created, err := j.contracts.Create(ctx, contract.NewContract{ClientID: j.acme.ID, Parts: parts, Terms: contract.Terms{
 		Name: "Managed services", Type: contract.Recurring, Start: start, Default: true,
 		Schedule: contract.Schedule{Cycle: contract.Monthly}, Timing: contract.InAdvance,
 		Renewal: contract.Renewal{NoticeDays: 60},
@@ -185,24 +308,24 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Contract %q (%s, %s, billed %s in advance) from %s with %d parts\n", msa.Name, msa.Type, msa.Status, msa.Schedule.Cycle, msa.Start, len(created))
+	fmt.Fprintf(j.out, "Contract %q (%s, %s, billed %s in advance) from %s with %d parts\n", msa.Name, msa.Type, msa.Status, msa.Schedule.Cycle, msa.Start, len(created))
 
-	// Per-device quantity follows the client's managed devices.
-	device, err := contracts.SyncDeviceQuantity(ctx, created[0].ID, created[0].Version, start)
+	// The per-device quantity follows the client's managed devices.
+	device, err := j.contracts.SyncDeviceQuantity(ctx, created[0].ID, created[0].Version, start)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s: quantity %s from the client's assets\n", device.Description, device.QuantityOn(start))
+	fmt.Fprintf(j.out, "%s: quantity %s from the client's assets\n", device.Description, device.QuantityOn(start))
 
 	periods, err := msa.Schedule.Periods(psa.Period{Start: start, End: start.AddMonths(2)})
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(out, "Next billing periods:")
+	fmt.Fprint(j.out, "Next billing periods:")
 	for _, p := range periods {
-		fmt.Fprintf(out, " %s;", p)
+		fmt.Fprintf(j.out, " %s;", p)
 	}
-	fmt.Fprintln(out)
+	fmt.Fprintln(j.out)
 
 	// The first month starts mid-period, so it is prorated: served days over the month's days,
 	// rounded once.
@@ -215,16 +338,58 @@ func run(ctx context.Context, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "First charge for %s:\n%s\n", part.Description, first.Explain())
+		fmt.Fprintf(j.out, "First charge for %s:\n%s\n", part.Description, first.Explain())
 	}
+	return nil
+}
 
-	fmt.Fprintln(out, "\nOnboarding checklist now:")
-	checklist := client.NewChecklist()
-	if err := checklist.SetCheck(client.StepContract, contract.OnboardingCheck(contracts)); err != nil {
+// report prints the ticket's SLA status a day later and the onboarding checklist.
+func (j *journey) report(ctx context.Context) error {
+	j.clock.advance(3 * time.Hour)
+	t, err := j.desk.Get(ctx, j.ticket.ID)
+	if err != nil {
 		return err
 	}
-	return printChecklist(ctx, out, clients, acme.ID, checklist)
+	if _, err := j.desk.SetStatus(ctx, t.ID, t.Version, servicedesk.StatusResolved); err != nil {
+		return err
+	}
+	status, err := j.desk.SLA(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(j.out, "\nSLA of ticket #%d:\n", t.Number)
+	for _, ts := range status.Targets {
+		fmt.Fprintf(j.out, "  %-15s target %-4v due %s  %-8s used %3.0f%%\n", ts.Metric, ts.Target,
+			ts.Due.In(j.clock.now.Location()).Format("Mon 15:04"), ts.State, 100*ts.Used)
+	}
+
+	fmt.Fprintln(j.out, "\nOnboarding checklist now:")
+	checklist := client.NewChecklist()
+	for step, check := range map[client.StepID]client.Check{
+		client.StepContract: contract.OnboardingCheck(j.contracts),
+		client.StepSLA:      servicedesk.OnboardingCheck(j.desk),
+	} {
+		if err := checklist.SetCheck(step, check); err != nil {
+			return err
+		}
+	}
+	return j.printChecklist(ctx, checklist)
 }
+
+func (j *journey) printChecklist(ctx context.Context, checklist *client.Checklist) error {
+	report, err := j.clients.Onboarding(ctx, j.acme.ID, checklist)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(j.out, report)
+	return nil
+}
+
+// clock is the journey's simulated clock.
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time          { return c.now }
+func (c *clock) advance(d time.Duration) { c.now = c.now.Add(d) }
 
 // assignments is the host's record of which services its platform has assigned to which client.
 type assignments map[psa.ClientID][]contract.Assignment
@@ -241,15 +406,6 @@ func (a assignments) ClientsWithAssignedServices(context.Context) ([]psa.ClientI
 	return ids, nil
 }
 
-func serviceID(n byte) psa.ServiceID {
-	return psa.ServiceID{UUID: uuid.UUID{15: n}}
-}
+func serviceID(n byte) psa.ServiceID { return psa.ServiceID{UUID: uuid.UUID{15: n}} }
 
-func printChecklist(ctx context.Context, out io.Writer, clients *client.Service, id psa.ClientID, checklist *client.Checklist) error {
-	report, err := clients.Onboarding(ctx, id, checklist)
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(out, report)
-	return nil
-}
+func staff(n byte) psa.StaffID { return psa.StaffID{UUID: uuid.UUID{15: n}} }
