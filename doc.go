@@ -20,9 +20,10 @@
 //   - PaymentTerms and Address, used by billing information and invoices.
 //
 // The domain packages build on it: client (clients, contacts, billing information and its gate,
-// sub-organizations, account teams, settings, assets, onboarding), and memstore, the in-memory
-// store that implements every store interface. storetest is the conformance suite any other
-// store runs.
+// sub-organizations, account teams, settings, assets, onboarding), contract (contracts, parts,
+// billing schedules, proration, renewals) and servicedesk (tickets, time and its approval, SLA on
+// business-hours calendars); memstore is the in-memory store that implements every store
+// interface, and storetest the conformance suite any other store runs.
 //
 // psa imports no package of its own module; every other package may import it.
 package psa

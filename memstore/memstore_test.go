@@ -6,6 +6,7 @@ import (
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/memstore"
+	"github.com/psakit/psa/servicedesk"
 	"github.com/psakit/psa/storetest"
 )
 
@@ -14,8 +15,9 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Harness {
 		s := memstore.New()
 		return storetest.Harness{
-			Client:   memstore.Runner[client.Tx](s),
-			Contract: memstore.Runner[contract.Tx](s),
+			Client:      memstore.Runner[client.Tx](s),
+			Contract:    memstore.Runner[contract.Tx](s),
+			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 		}
 	})
 }

@@ -200,7 +200,12 @@ func (s *Service) Approve(ctx context.Context, ids ...psa.TimeEntryID) ([]TimeEn
 		out = out[:0]
 		entries := make([]TimeEntry, 0, len(ids))
 		var clients []psa.ClientID
+		seen := make(map[psa.TimeEntryID]bool, len(ids))
 		for _, id := range ids {
+			if seen[id] {
+				continue // the same entry named twice is approved once
+			}
+			seen[id] = true
 			e, err := tx.GetTimeEntry(ctx, id)
 			if err != nil {
 				return err

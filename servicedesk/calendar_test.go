@@ -1111,11 +1111,9 @@ func (r calRef) isOpen(x time.Time) bool {
 }
 
 func TestHoursMatchReference(t *testing.T) {
-	const cases = 30000
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
+	const cases = 3000
+	rng := rand.New(rand.NewPCG(7, 11))
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	var refTime time.Duration
-	defer func() { t.Logf("ref time %v", refTime) }()
 	for i := range cases {
 		zone := calZones[rng.IntN(len(calZones))]
 		b := base
@@ -1127,15 +1125,7 @@ func TestHoursMatchReference(t *testing.T) {
 		h := calCompile(t, c)
 		from := calRandomInstant(rng, h, b, 120)
 		to := from.Add(time.Duration(rng.Int64N(int64(45 * 24 * time.Hour))))
-		t0 := time.Now()
-		_ = h.BusinessTime(from, to)
-		_ = h.AddBusiness(from, to.Sub(from))
-		if el := time.Since(t0); el > 2*time.Millisecond {
-			t.Logf("slow hours %v zone %s from %v", el, zone, from)
-		}
-		t1 := time.Now()
 		ref := calNewRef(t, c, from, to)
-		refTime += time.Since(t1)
 		fail := func(format string, args ...any) {
 			t.Helper()
 			js, _ := json.Marshal(c)

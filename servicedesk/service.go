@@ -154,7 +154,7 @@ func (s *Service) PutSettings(ctx context.Context, set Settings) (Settings, erro
 // NewTicket is the input of Service.Open.
 type NewTicket struct {
 	ClientID psa.ClientID
-	// ContactID is the contact person (optional for staff-opened tickets).
+	// ContactID is the contact person: required for a portal ticket, optional otherwise.
 	ContactID psa.ContactID
 	// ContractID puts the ticket's work under a contract of the client; nil means the client's
 	// default contract, or time and materials.
@@ -184,6 +184,9 @@ func (s *Service) Open(ctx context.Context, in NewTicket) (Ticket, error) {
 	}
 	if psa.IsNil(in.ClientID) {
 		v.Add("clientId", "", "is required")
+	}
+	if in.Source == SourcePortal && psa.IsNil(in.ContactID) {
+		v.Add("contactId", "", "is required for a portal ticket: the contact who opens it is its contact person")
 	}
 	if err := v.Err("ticket"); err != nil {
 		return Ticket{}, err
@@ -449,7 +452,9 @@ func (s *Service) SetStatus(ctx context.Context, id psa.TicketID, version int64,
 		case StatusWaitingCustomer:
 			t.SLA.Pause(now)
 		case StatusResolved, StatusClosed:
-			t.SLA.Meet(ResolutionPlan, now) // a resolved ticket needs no plan any more
+			// A resolved ticket has been responded to and needs no plan any more.
+			t.SLA.Meet(FirstResponse, now)
+			t.SLA.Meet(ResolutionPlan, now)
 			t.SLA.Meet(Resolution, now)
 		case StatusInProgress:
 			if from == StatusResolved || from == StatusClosed {

@@ -20,6 +20,17 @@ const (
 // Metrics lists the targets in the order they are reported.
 var Metrics = []Metric{FirstResponse, ResolutionPlan, Resolution}
 
+// field is the metric's field name in a Target, as errors and JSON name it.
+func (m Metric) field() string {
+	switch m {
+	case FirstResponse:
+		return "firstResponse"
+	case ResolutionPlan:
+		return "resolutionPlan"
+	}
+	return "resolution"
+}
+
 // Target is what an SLA policy promises for one priority, in business time. A zero duration
 // means no target for that metric.
 type Target struct {
@@ -101,7 +112,7 @@ func validateTargets(v *psa.Validator, field string, ts []Target) {
 		seen[t.Priority] = true
 		for _, m := range Metrics {
 			if d := t.Of(m); d < 0 {
-				v.Add(f+"."+string(m), d.String(), "must not be negative")
+				v.Add(f+"."+m.field(), d.String(), "must not be negative")
 			}
 		}
 		if t.ResolutionPlan > 0 && t.Resolution > 0 && t.ResolutionPlan > t.Resolution {
@@ -194,7 +205,7 @@ func (c *Clock) of(m Metric) *TargetClock {
 // Start less what was paused (and less the current pause, up to x).
 func (c Clock) elapsed(tc TargetClock, h *Hours, x time.Time) time.Duration {
 	e := h.BusinessTime(c.Start, x) - tc.Paused
-	if !c.PausedSince.IsZero() && c.PausedSince.Before(x) && tc.MetAt.IsZero() {
+	if !c.PausedSince.IsZero() && c.PausedSince.Before(x) {
 		e -= h.BusinessTime(c.PausedSince, x)
 	}
 	return e
@@ -209,16 +220,23 @@ func (c *Clock) Pause(at time.Time) {
 
 // Resume restarts a stopped clock at instant at. Every target still running when the clock
 // stopped (not met, not yet breached) gets the business time paused added, which moves its
-// deadline by that much; a target already breached when the clock stopped stays breached.
+// deadline by that much (a target met during the pause gets the pause up to when it was met); a
+// target already breached when the clock stopped stays breached.
 func (c *Clock) Resume(at time.Time, t Target, h *Hours) {
 	if c.PausedSince.IsZero() {
 		return
 	}
-	paused := h.BusinessTime(c.PausedSince, at)
+	before := h.BusinessTime(c.Start, c.PausedSince)
 	for _, m := range Metrics {
 		tc := c.of(m)
-		if d := t.Of(m); d > 0 && tc.MetAt.IsZero() && h.BusinessTime(c.Start, c.PausedSince)-tc.Paused < d {
-			tc.Paused += paused
+		if d := t.Of(m); d <= 0 || before-tc.Paused >= d {
+			continue // no target, or breached before the clock stopped
+		}
+		switch {
+		case tc.MetAt.IsZero():
+			tc.Paused += h.BusinessTime(c.PausedSince, at)
+		case tc.MetAt.After(c.PausedSince): // met while the clock stood still
+			tc.Paused += h.BusinessTime(c.PausedSince, tc.MetAt)
 		}
 	}
 	c.PausedSince = time.Time{}

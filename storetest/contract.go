@@ -26,7 +26,8 @@ func contractCases() []testCase {
 		{
 			name: "RoundTripContract",
 			contract: "CreateContract stores a contract as given, and GetContract, FindContractByDealID, ListContracts and ListAllContracts " +
-				"return a value equal to it, every field included (amounts and decimals compare by value: 12.5 equals 12.50; a zero amount stays the zero Money).",
+				"return a value equal to it, every field included (its rates, time-rounding rule and term anchor too; amounts and decimals " +
+				"compare by value: 12.5 equals 12.50; a zero amount stays the zero Money; a nil TimeRounding stays nil).",
 			needs: needs, run: testRoundTripContract,
 		},
 		{
@@ -89,10 +90,11 @@ func contractCases() []testCase {
 			needs:    []string{"Client", "Contract"}, run: testRunnersShareStore,
 		},
 		{
-			name: "NoAliasingPartsAndHistory",
-			contract: "Stores take and return copies: changing a part's Quantities after passing it to CreatePart or UpdatePart, or in a value returned " +
-				"by GetPart or ListParts, or changing the entries ListHistory returned, does not change what is stored.",
-			needs: needs, run: testNoAliasingPartsAndHistory,
+			name: "ContractNoAliasing",
+			contract: "Stores take and return copies: changing a contract's Rates or the TimeRounding it points to, or a part's Quantities, " +
+				"after passing it to Create or Update, or in a value returned by Get, Find or a List call, or changing the entries ListHistory " +
+				"returned, does not change what is stored.",
+			needs: needs, run: testContractNoAliasing,
 		},
 		{
 			name: "PaginateContracts",
@@ -144,13 +146,8 @@ var (
 		bare: func(_ *testing.T, id psa.ContractID, owner psa.ClientID, name string) contract.Contract {
 			return newContract(id, owner, name)
 		},
-		owners: func(_ *testing.T, _ psa.Runner[contract.Tx], n int) []psa.ClientID {
-			ids := make([]psa.ClientID, n)
-			for i := range ids {
-				ids[i] = randomID[psa.ClientID]()
-			}
-			return ids
-		},
+		owners: unstored[contract.Tx, psa.ClientID],
+		clone:  copyContract, scribble: scribbleContract,
 	}
 	partKind = kind[contract.Tx, psa.PartID, psa.ContractID, contract.Part]{
 		name: "Part", ownerName: "contract",
@@ -210,7 +207,8 @@ func testRoundTripContract(t *testing.T, h Harness) {
 	contractKind.store(t, h.Contract, full, bare, other)
 
 	// The same values, written differently.
-	want := full
+	want := copyContract(full)
+	want.Rates[0].Rate = money(t, "125.50", "EUR")
 	want.Hours = dec(t, "12.50")
 	want.BillingPrice = money(t, "1500", "EUR")
 	want.HoursCarried = dec(t, "0.250")
@@ -515,7 +513,10 @@ func testRunnersShareStore(t *testing.T, h Harness) {
 	}
 }
 
-func testNoAliasingPartsAndHistory(t *testing.T, h Harness) {
+func testContractNoAliasing(t *testing.T, h Harness) {
+	t.Run("contract", func(t *testing.T) {
+		checkNoAliasing(t, h.Contract, contractKind, fullContract(t, randomID[psa.ContractID](), randomID[psa.ClientID](), "crm-deal-aliasing"))
+	})
 	c := newContract(newID[psa.ContractID](t), randomID[psa.ClientID](), "C")
 	contractKind.store(t, h.Contract, c)
 	checkNoAliasing(t, h.Contract, partKind, fullPart(t, newID[psa.PartID](t), c.ID))

@@ -1,8 +1,8 @@
 // Package storetest is the conformance suite for stores of the psa library: a host that brings
 // its own database implements the store interfaces the packages declare (client.ClientStore,
 // client.ContactStore, client.AssetStore, contract.ContractStore, contract.PartStore,
-// contract.HistoryStore, ...) on one transaction type, provides a runner, and runs this suite until
-// it passes. The in-memory store (memstore) passes it, and so must every store the project ships.
+// contract.HistoryStore, servicedesk.TicketStore, servicedesk.TimeStore, servicedesk.ConfigStore,
+// ...) on one transaction type, provides a runner, and runs this suite until it passes. The in-memory store (memstore) passes it, and so must every store the project ships.
 //
 // The suite uses only the standard testing package and go-cmp, so a host runs it unchanged from
 // an ordinary test. NewHarness returns a fresh, empty store for one case, with its runners, and
@@ -14,8 +14,9 @@
 //			store := pgstore.New(db)
 //			run := psa.Runner[*pgstore.Tx](store.Run)
 //			return storetest.Harness{
-//				Client:   psa.Adapt[client.Tx](run),
-//				Contract: psa.Adapt[contract.Tx](run),
+//				Client:      psa.Adapt[client.Tx](run),
+//				Contract:    psa.Adapt[contract.Tx](run),
+//				ServiceDesk: psa.Adapt[servicedesk.Tx](run),
 //			}
 //		})
 //	}
@@ -23,7 +24,11 @@
 // Every runner of a harness runs on the same store. For the embedded store the harness is
 //
 //	s := memstore.New()
-//	storetest.Harness{Client: memstore.Runner[client.Tx](s), Contract: memstore.Runner[contract.Tx](s)}
+//	storetest.Harness{
+//		Client:      memstore.Runner[client.Tx](s),
+//		Contract:    memstore.Runner[contract.Tx](s),
+//		ServiceDesk: memstore.Runner[servicedesk.Tx](s),
+//	}
 //
 // # What it checks
 //
@@ -31,23 +36,35 @@
 // one documented rule of the store interfaces or of psa.Runner, and logs that rule ("contract:
 // ...") when it starts, so a failing case says which promise the store broke. The rules are:
 //
-//   - round trips: what Create and Update store, Get, Find...ByExternalID, FindContractByDealID
-//     and the List calls return unchanged, every field included (amounts compare by value and
-//     currency, decimals by value, instants with time.Time.Equal, and a nil slice equals an empty
-//     one), a part's dated quantities all kept in order, and the zero Money (an unset price) kept
-//     apart from an explicit zero amount;
+//   - round trips: what Create, Update and Put store, Get, Find...ByExternalID,
+//     FindContractByDealID and the List calls return unchanged, every field included (amounts
+//     compare by value and currency, decimals by value, instants with time.Time.Equal, and a nil
+//     slice equals an empty one): a contract's rates and time-rounding rule, a part's dated
+//     quantities in order, the zero Money (an unset price) kept apart from an explicit zero
+//     amount, a ticket's attachments and every instant and duration of its SLA clock to the
+//     microsecond, notes through ListNotes, time entries through ListTimeEntries and
+//     ListTicketTime, SLA policies with their issue-type overrides, calendars with every
+//     weekday's intervals and their holidays, and queues;
 //   - categories and types of errors: *psa.NotFoundError, *psa.AlreadyExistsError and
 //     *psa.VersionConflictError, matched with errors.Is and errors.As, never by message;
 //   - unique keys (IDs, external IDs, per-client external IDs, contract DealIDs, where the empty
-//     key is never taken) and the version rule of updates;
+//     key is never taken, and ticket Numbers) and the version rule of updates; a Put
+//     (PutPolicy, PutCalendar, PutQueue) with Version 0 creates (a taken ID is a
+//     *psa.AlreadyExistsError) and stores Version 1, any other version must be the stored one;
+//   - the ticket number sequence: NextTicketNumber gives 1, 2, 3, ... each once, a rolled-back
+//     transaction gives its numbers back, and concurrent transactions get distinct consecutive
+//     numbers;
+//   - the service-desk settings: the zero Settings (Version 0) before any are stored, then the
+//     version rule of PutSettings;
 //   - contract history: entries only appended, listed per contract in ascending Seq order, a taken
 //     (ContractID, Seq) refused with *psa.AlreadyExistsError, no history an empty list, and
 //     concurrent appends losing no entry;
 //   - transactions: commit if and only if fn returns nil, the runner returns fn's error unchanged,
 //     a rolled-back transaction leaves nothing behind, a transaction reads its own writes and
 //     never another's uncommitted ones, concurrent read-modify-write transactions lose no update,
-//     and a cancelled context writes nothing; a contract.Tx also writes clients, in the same
-//     transaction, and the runners of a harness share one store;
+//     and a cancelled context writes nothing; a contract.Tx also writes clients, and a
+//     servicedesk.Tx clients and contracts, in the same transaction, and the runners of a
+//     harness share one store;
 //   - copies: no value passed to or returned by a store shares memory with the stored value;
 //   - listings: stable ascending ID order, every item exactly once across pages, limits, and
 //     malformed cursors and negative limits refused with psa.ErrInvalid.
@@ -56,11 +73,16 @@
 //
 // The suite lets a store do whatever the contract allows. A runner may call fn more than once.
 // A store may report a lost race as an error wrapping psa.ErrConflict (and a lost race for the
-// next history Seq as psa.ErrAlreadyExists); the concurrency cases retry then, as a host would. A store may serialize transactions by locking: the isolation case
-// then waits for the writer instead of failing. The instants the suite stores have microsecond
-// precision, so a database that keeps microseconds (PostgreSQL) round-trips them exactly. The
-// contracts the suite stores mostly belong to clients it has not stored, as the contract store
-// methods take a ClientID as a plain value; parts and history entries belong to stored contracts.
+// next history Seq as psa.ErrAlreadyExists); the concurrency cases retry then, as a host would.
+// A store may serialize transactions by locking: the isolation case then waits for the writer
+// instead of failing. The instants and durations the suite stores have microsecond precision,
+// so a database that keeps microseconds (PostgreSQL) round-trips them exactly. The ticket
+// Numbers the suite stores are positive and below 2^53 (so a JSON or float64 column keeps them
+// too), but are not taken from NextTicketNumber: a store must not tie the two together. The
+// contracts, tickets and time entries the suite stores mostly belong to clients it has not
+// stored, as their store methods take a ClientID as a plain value; parts and history entries
+// belong to stored contracts, and notes to stored tickets. A Put of an unknown ID with a version
+// other than 0 may fail with a *psa.NotFoundError or a *psa.VersionConflictError.
 //
 // # Packages without a store
 //

@@ -11,6 +11,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/servicedesk"
 )
 
 // Fixtures: the values the cases store. Every one has Version 1 and instants of microsecond
@@ -229,7 +230,8 @@ func newContract(id psa.ContractID, owner psa.ClientID, name string) contract.Co
 
 // fullContract returns a retainer-by-hours contract of owner in EUR with every field set: every
 // term (an anniversary quarterly schedule in arrears, 30/360, half-even rounding, net 14 terms,
-// auto-renewal), every tracked amount, dealID and both renewal links.
+// auto-renewal, two rates, the first 125.5 EUR, and a time-rounding rule), every tracked amount,
+// a term anchor a year before the start, dealID and both renewal links.
 func fullContract(t *testing.T, id psa.ContractID, owner psa.ClientID, dealID string) contract.Contract {
 	t.Helper()
 	net14, err := psa.NetDays(14)
@@ -262,6 +264,11 @@ func fullContract(t *testing.T, id psa.ContractID, owner psa.ClientID, dealID st
 			Cap:             money(t, "5000.00", "EUR"),
 			PaymentTerms:    net14,
 			Renewal:         contract.Renewal{Auto: true, TermMonths: 24, NoticeDays: 60},
+			Rates: []client.RateOverride{
+				{WorkType: "remote support", Rate: money(t, "125.5", "EUR")},
+				{Role: "senior engineer", Rate: money(t, "160", "EUR")},
+			},
+			TimeRounding: &contract.TimeRounding{MinimumMinutes: 15, IncrementMinutes: 6},
 		},
 		Status:       contract.StatusActive,
 		Currency:     currency.EUR,
@@ -269,12 +276,33 @@ func fullContract(t *testing.T, id psa.ContractID, owner psa.ClientID, dealID st
 		Consumed:     money(t, "1234.567", "EUR"),
 		HoursUsed:    dec(t, "3.75"),
 		HoursCarried: dec(t, "0.25"),
+		TermAnchor:   day(2024, time.January, 31),
 		DealID:       dealID,
 		RenewedFrom:  randomID[psa.ContractID](),
 		RenewedTo:    newID[psa.ContractID](t),
 		CreatedAt:    ts0,
 		UpdatedAt:    ts0.Add(26*time.Hour + 11*time.Microsecond),
 		Version:      1,
+	}
+}
+
+// copyContract returns a copy of c that shares no memory with it.
+func copyContract(c contract.Contract) contract.Contract {
+	c.Rates = slices.Clone(c.Rates)
+	if c.TimeRounding != nil {
+		r := *c.TimeRounding
+		c.TimeRounding = &r
+	}
+	return c
+}
+
+// scribbleContract overwrites, in place, every rate of c and the time-rounding rule it points to.
+func scribbleContract(t *testing.T, c *contract.Contract) {
+	for i := range c.Rates {
+		c.Rates[i] = client.RateOverride{WorkType: "scribbled", Rate: money(t, "0.01", "EUR")}
+	}
+	if c.TimeRounding != nil {
+		*c.TimeRounding = contract.TimeRounding{MinimumMinutes: 999, IncrementMinutes: 999}
 	}
 }
 
@@ -340,4 +368,298 @@ func scribblePart(t *testing.T, p *contract.Part) {
 // entry returns history entry seq of c.
 func entry(c psa.ContractID, seq int64, at time.Time, by, what string) contract.HistoryEntry {
 	return contract.HistoryEntry{ContractID: c, Seq: seq, At: at, By: by, What: what}
+}
+
+// newTicket returns a ticket of owner with only what every ticket has: a number of its own
+// (derived from id and title), a title, a priority, a source, a status, timestamps and Version 1.
+func newTicket(id psa.TicketID, owner psa.ClientID, title string) servicedesk.Ticket {
+	return servicedesk.Ticket{
+		ID:        id,
+		Number:    keyNumber(id.String() + " " + title),
+		ClientID:  owner,
+		Fields:    servicedesk.Fields{Priority: servicedesk.Medium, Title: title},
+		Source:    servicedesk.SourceStaff,
+		Status:    servicedesk.StatusNew,
+		CreatedAt: ts0,
+		UpdatedAt: ts0,
+		Version:   1,
+	}
+}
+
+// fullTicket returns a ticket of owner with every field set: every field of the form with two
+// attachments, and an SLA clock that stands still, with every instant and every paused duration
+// set, at microsecond precision.
+func fullTicket(t *testing.T, id psa.TicketID, owner psa.ClientID, number int64) servicedesk.Ticket {
+	t.Helper()
+	start := ts0.Add(-3*time.Hour - 17*time.Microsecond)
+	return servicedesk.Ticket{
+		ID:         id,
+		Number:     number,
+		ClientID:   owner,
+		ContactID:  newID[psa.ContactID](t),
+		ContractID: randomID[psa.ContractID](),
+		Fields: servicedesk.Fields{
+			Site:            "Stuttgart, Halle 3",
+			TicketType:      "Incident",
+			Priority:        servicedesk.High,
+			IssueType:       "Hardware",
+			SubIssueType:    "Docking station",
+			HardwareAssetID: newID[psa.AssetID](t),
+			SoftwareAssetID: randomID[psa.AssetID](),
+			Attachments: []servicedesk.Attachment{
+				{Name: "Bildschirmfoto 2025-03-14 um 06.12.png", ContentType: "image/png", Size: 482_113, StorageKey: "tickets/" + id.String() + "/1"},
+				{Name: "System.evtx", ContentType: "application/octet-stream", Size: 69_632, StorageKey: "tickets/" + id.String() + "/2"},
+			},
+			Title:    "Laptop no longer detects its dock",
+			Details:  "Since this morning's update the dock is not detected.\nTried two docks; both work on another laptop.",
+			Category: "Hardware",
+		},
+		Source:     servicedesk.SourceEmail,
+		QueueID:    newID[psa.QueueID](t),
+		AssigneeID: randomID[psa.StaffID](),
+		Status:     servicedesk.StatusWaitingCustomer,
+		SLA: servicedesk.Clock{
+			PolicyID:       newID[psa.SLAPolicyID](t),
+			Source:         servicedesk.FromContract,
+			CalendarID:     randomID[psa.CalendarID](),
+			Start:          start,
+			PausedSince:    ts0.Add(-20*time.Minute + 3*time.Microsecond),
+			FirstResponse:  servicedesk.TargetClock{MetAt: start.Add(12*time.Minute + 41*time.Second + 5*time.Microsecond), Paused: 7*time.Minute + 9*time.Microsecond},
+			ResolutionPlan: servicedesk.TargetClock{MetAt: start.Add(47*time.Minute + 11*time.Microsecond), Paused: 31*time.Minute + 2*time.Second + 250*time.Microsecond},
+			Resolution:     servicedesk.TargetClock{MetAt: start.Add(2*time.Hour + 999_999*time.Microsecond), Paused: time.Hour + 1*time.Microsecond},
+		},
+		CreatedAt: start,
+		UpdatedAt: ts0.Add(13 * time.Microsecond),
+		Version:   1,
+	}
+}
+
+// copyTicket returns a copy of tk that shares no memory with it.
+func copyTicket(tk servicedesk.Ticket) servicedesk.Ticket {
+	tk.Attachments = slices.Clone(tk.Attachments)
+	return tk
+}
+
+// scribbleTicket overwrites, in place, every attachment of tk.
+func scribbleTicket(_ *testing.T, tk *servicedesk.Ticket) {
+	for i := range tk.Attachments {
+		tk.Attachments[i] = servicedesk.Attachment{Name: "scribbled", Size: -1, StorageKey: "scribbled"}
+	}
+}
+
+// newNote returns an internal note of ticket by a staff member with only a text and an instant.
+func newNote(t *testing.T, id psa.NoteID, ticket psa.TicketID, text string) servicedesk.Note {
+	t.Helper()
+	return servicedesk.Note{ID: id, TicketID: ticket, StaffID: newID[psa.StaffID](t), Text: text, CreatedAt: ts0}
+}
+
+// newTimeEntry returns a submitted entry of owner's without a ticket, with only a staff member, a
+// date, a duration, a note, timestamps and Version 1: its rate is unset (the zero Money).
+func newTimeEntry(t *testing.T, id psa.TimeEntryID, owner psa.ClientID, note string) servicedesk.TimeEntry {
+	t.Helper()
+	return servicedesk.TimeEntry{
+		ID: id,
+		Work: servicedesk.Work{
+			ClientID: owner,
+			StaffID:  newID[psa.StaffID](t),
+			Date:     day(2025, time.March, 14),
+			Duration: 30 * time.Minute,
+			Note:     note,
+		},
+		Status:    servicedesk.EntrySubmitted,
+		CreatedAt: ts0,
+		UpdatedAt: ts0,
+		Version:   1,
+	}
+}
+
+// fullTimeEntry returns a billed entry of owner's work on ticket with every field set: start and
+// end at microsecond precision, a billable duration, a rate of rate EUR from the contract, the
+// approval, the invoice that claimed it and an old rejection reason.
+func fullTimeEntry(t *testing.T, id psa.TimeEntryID, owner psa.ClientID, ticket psa.TicketID, rate string) servicedesk.TimeEntry {
+	t.Helper()
+	start := ts0.Add(-2*time.Hour + 250*time.Microsecond)
+	end := start.Add(time.Hour + 27*time.Minute + 13*time.Second + 500*time.Microsecond)
+	return servicedesk.TimeEntry{
+		ID: id,
+		Work: servicedesk.Work{
+			TicketID:   ticket,
+			ContractID: newID[psa.ContractID](t),
+			ClientID:   owner,
+			StaffID:    randomID[psa.StaffID](),
+			WorkType:   "remote support",
+			Role:       "senior engineer",
+			Date:       day(2025, time.March, 14),
+			Start:      start,
+			End:        end,
+			Duration:   end.Sub(start),
+			Billable:   true,
+			Note:       "Updated the dock firmware; the user confirmed it works.",
+			NotePublic: true,
+		},
+		Status:           servicedesk.EntryBilled,
+		RejectReason:     "No ticket reference (resubmitted with one)",
+		BillableDuration: 90 * time.Minute,
+		Rate:             money(t, rate, "EUR"),
+		RateSource:       servicedesk.RateContract,
+		ApprovedBy:       "ana@msp.example",
+		ApprovedAt:       ts0.Add(26*time.Hour + 9*time.Microsecond),
+		InvoiceID:        newID[psa.InvoiceID](t),
+		CreatedAt:        start,
+		UpdatedAt:        ts0.Add(27*time.Hour + 31*time.Microsecond),
+		Version:          1,
+	}
+}
+
+// newPolicy returns an SLA policy with only a name, a calendar and Version 1: no targets.
+func newPolicy(id psa.SLAPolicyID, name string) servicedesk.Policy {
+	return servicedesk.Policy{ID: id, Name: name, CalendarID: randomID[psa.CalendarID](), Version: 1}
+}
+
+// fullPolicy returns an SLA policy with targets for every priority (critical ones 24x7) and
+// overrides for an issue type and for one of its sub-issue types.
+func fullPolicy(t *testing.T, id psa.SLAPolicyID) servicedesk.Policy {
+	t.Helper()
+	return servicedesk.Policy{
+		ID:         id,
+		Name:       "Gold (business hours, critical 24x7)",
+		CalendarID: newID[psa.CalendarID](t),
+		Targets: []servicedesk.Target{
+			{Priority: servicedesk.Critical, FirstResponse: 15 * time.Minute, ResolutionPlan: time.Hour, Resolution: 4 * time.Hour, AlwaysOn: true},
+			{Priority: servicedesk.High, FirstResponse: 30 * time.Minute, ResolutionPlan: 2 * time.Hour, Resolution: 8 * time.Hour},
+			{Priority: servicedesk.Medium, FirstResponse: 2 * time.Hour, Resolution: 16 * time.Hour},
+			{Priority: servicedesk.Low, FirstResponse: 4 * time.Hour, Resolution: 40 * time.Hour},
+		},
+		ByIssue: []servicedesk.IssueTargets{
+			{IssueType: "Network", Targets: []servicedesk.Target{
+				{Priority: servicedesk.Critical, FirstResponse: 10 * time.Minute, ResolutionPlan: 30 * time.Minute, Resolution: 2 * time.Hour, AlwaysOn: true},
+				{Priority: servicedesk.High, FirstResponse: 20 * time.Minute, Resolution: 4 * time.Hour},
+			}},
+			{IssueType: "Network", SubIssueType: "VPN", Targets: []servicedesk.Target{
+				{Priority: servicedesk.High, FirstResponse: 15 * time.Minute, ResolutionPlan: 45 * time.Minute, Resolution: 3*time.Hour + 30*time.Minute},
+			}},
+		},
+		Version: 1,
+	}
+}
+
+// copyPolicy returns a copy of p that shares no memory with it.
+func copyPolicy(p servicedesk.Policy) servicedesk.Policy {
+	p.Targets = slices.Clone(p.Targets)
+	p.ByIssue = slices.Clone(p.ByIssue)
+	for i := range p.ByIssue {
+		p.ByIssue[i].Targets = slices.Clone(p.ByIssue[i].Targets)
+	}
+	return p
+}
+
+// scribblePolicy overwrites, in place, every target and every override of p.
+func scribblePolicy(_ *testing.T, p *servicedesk.Policy) {
+	scribbled := servicedesk.Target{Priority: "scribbled", FirstResponse: time.Nanosecond}
+	for i := range p.Targets {
+		p.Targets[i] = scribbled
+	}
+	for i := range p.ByIssue {
+		p.ByIssue[i].IssueType = "scribbled"
+		for j := range p.ByIssue[i].Targets {
+			p.ByIssue[i].Targets[j] = scribbled
+		}
+	}
+}
+
+// at returns the time of day h:m.
+func at(h, m int) servicedesk.ClockTime { return servicedesk.ClockTime(h*60 + m) }
+
+// newCalendar returns a calendar with only a name, a zone and Version 1: no working hours.
+func newCalendar(id psa.CalendarID, name string) servicedesk.Calendar {
+	return servicedesk.Calendar{ID: id, Name: name, TimeZone: "Europe/Berlin", Version: 1}
+}
+
+// fullCalendar returns a calendar that is not always open, with working hours on six days (a
+// lunch break, a night shift that runs to 24:00 and on from 00:00 the next day), one-off
+// holidays and yearly ones (February 29 among them).
+func fullCalendar(id psa.CalendarID) servicedesk.Calendar {
+	office := []servicedesk.Interval{{Start: at(8, 0), End: at(12, 0)}, {Start: at(13, 0), End: at(17, 30)}}
+	var week [7][]servicedesk.Interval
+	for d := time.Monday; d <= time.Thursday; d++ {
+		week[d] = slices.Clone(office)
+	}
+	week[time.Friday] = []servicedesk.Interval{{Start: at(8, 0), End: at(12, 0)}, {Start: at(13, 0), End: at(15, 0)}, {Start: at(22, 0), End: at(24, 0)}}
+	week[time.Saturday] = []servicedesk.Interval{{Start: at(0, 0), End: at(6, 0)}}
+	return servicedesk.Calendar{
+		ID:       id,
+		Name:     "Office hours Stuttgart",
+		TimeZone: "Europe/Berlin",
+		Week:     week,
+		Holidays: []psa.Date{day(2025, time.April, 18), day(2025, time.December, 24), day(2025, time.December, 31)},
+		Yearly: []servicedesk.MonthDay{
+			{Month: time.January, Day: 1}, {Month: time.May, Day: 1}, {Month: time.October, Day: 3},
+			{Month: time.December, Day: 25}, {Month: time.December, Day: 26}, {Month: time.February, Day: 29},
+		},
+		Version: 1,
+	}
+}
+
+// copyCalendar returns a copy of c that shares no memory with it.
+func copyCalendar(c servicedesk.Calendar) servicedesk.Calendar {
+	for d := range c.Week {
+		c.Week[d] = slices.Clone(c.Week[d])
+	}
+	c.Holidays = slices.Clone(c.Holidays)
+	c.Yearly = slices.Clone(c.Yearly)
+	return c
+}
+
+// scribbleCalendar overwrites, in place, every working interval and holiday of c.
+func scribbleCalendar(_ *testing.T, c *servicedesk.Calendar) {
+	for d := range c.Week {
+		for i := range c.Week[d] {
+			c.Week[d][i] = servicedesk.Interval{Start: at(23, 58), End: at(23, 59)}
+		}
+	}
+	for i := range c.Holidays {
+		c.Holidays[i] = day(1999, time.December, 31)
+	}
+	for i := range c.Yearly {
+		c.Yearly[i] = servicedesk.MonthDay{Month: time.June, Day: 6}
+	}
+}
+
+// newQueue returns a queue called name with Version 1.
+func newQueue(id psa.QueueID, name string) servicedesk.Queue {
+	return servicedesk.Queue{ID: id, Name: name, Version: 1}
+}
+
+// fullSettings returns service-desk settings with every field set (Version 0: not yet stored):
+// default rates in two currencies, the first 120.5 EUR, and three categories.
+func fullSettings(t *testing.T) servicedesk.Settings {
+	t.Helper()
+	return servicedesk.Settings{
+		DefaultPolicyID: newID[psa.SLAPolicyID](t),
+		TimeRounding:    contract.TimeRounding{MinimumMinutes: 15, IncrementMinutes: 6},
+		DefaultRates: []client.RateOverride{
+			{WorkType: "remote support", Rate: money(t, "120.5", "EUR")},
+			{Role: "senior engineer", Rate: money(t, "150", "EUR")},
+			{WorkType: "remote support", Rate: money(t, "130", "CHF")},
+		},
+		Categories:              []string{"Hardware", "Software", "Network"},
+		ShowTimeEntriesInPortal: true,
+	}
+}
+
+// copySettings returns a copy of s that shares no memory with it.
+func copySettings(s servicedesk.Settings) servicedesk.Settings {
+	s.DefaultRates = slices.Clone(s.DefaultRates)
+	s.Categories = slices.Clone(s.Categories)
+	return s
+}
+
+// scribbleSettings overwrites, in place, every default rate and category of s.
+func scribbleSettings(t *testing.T, s *servicedesk.Settings) {
+	for i := range s.DefaultRates {
+		s.DefaultRates[i] = client.RateOverride{WorkType: "scribbled", Rate: money(t, "0.01", "EUR")}
+	}
+	for i := range s.Categories {
+		s.Categories[i] = "scribbled"
+	}
 }

@@ -26,9 +26,10 @@ type sample[V any] struct {
 func same[V any](what string, v V) sample[V] { return sample[V]{what, v, v} }
 
 // wantReadBack reports an error unless every read of k returns each sample's want: Get<name>, the
-// lookup by the sample's key when it has one, and every listing, walked with limits 0 and 1, each
-// page in a transaction of its own. The samples must be stored, and be all the values of the kind
-// that are stored.
+// lookup by the sample's key when it has one, every listing, walked with limits 0 and 1 (once
+// for a listing that is not paged), each page in a transaction of its own, and the kind's other
+// reads of the sample. The samples must be stored, and be all the values of the kind that are
+// stored.
 func wantReadBack[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V], samples ...sample[V]) {
 	t.Helper()
 	for _, s := range samples {
@@ -47,8 +48,12 @@ func wantReadBack[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], 
 			}
 			ids[o] = append(ids[o], k.idOf(s.want))
 		}
+		limits := []int{0, 1}
+		if l.whole {
+			limits = limits[:1]
+		}
 		for _, o := range owners {
-			for _, limit := range []int{0, 1} {
+			for _, limit := range limits {
 				what := fmt.Sprintf("%s with Limit %d", l.name, limit)
 				got := k.wantListed(t, run, l, o, limit, what, ids[o])
 				for _, s := range samples {
@@ -59,12 +64,30 @@ func wantReadBack[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], 
 			}
 		}
 	}
+	if k.more == nil {
+		return
+	}
+	for _, s := range samples {
+		for _, r := range k.more(s.want) {
+			got, err := read(t, run, r.read)
+			if err != nil {
+				t.Errorf("%s of %s: %v", r.name, s.what, err)
+				continue
+			}
+			if g, ok := find(got, k.idOf, k.idOf(s.want)); ok {
+				diff(t, r.name+": item of "+s.what, s.want, g)
+			} else {
+				t.Errorf("%s does not list %s (%s %s)", r.name, s.what, k.noun(), k.idOf(s.want))
+			}
+		}
+	}
 }
 
 // checkNotFound checks that Get<name> of an unknown ID, the lookup by an unknown key (by the empty
 // key, and by a key of another owner where keys are unique per owner), and Update<name> of an
 // unknown ID fail with a *psa.NotFoundError, and that the failed update creates nothing, even in
-// a transaction that goes on and commits.
+// a transaction that goes on and commits. Put<name> with a version other than 0 of an unknown ID
+// may also fail with a *psa.VersionConflictError (stored version 0). k must have Get<name>.
 func checkNotFound[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V]) {
 	owners := k.newOwners(t, run, 2)
 	owner, other := owners[0], owners[1]
@@ -77,7 +100,7 @@ func checkNotFound[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 	k.store(t, run, known, noKey)
 
 	k.wantNoID(t, run, "Get"+k.name+" of an unknown ID", randomID[K]())
-	if k.keyName != "" {
+	if k.hasLookup() {
 		k.wantNoKey(t, run, k.findName()+" of an unknown key", k.withKey(known, k.noun()+"-unknown"))
 		k.wantNoKey(t, run, fmt.Sprintf("%s(\"\") while one %s has no %s", k.findName(), k.noun(), k.keyName), noKey)
 		if k.findIn != nil {
@@ -91,11 +114,15 @@ func checkNotFound[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 	if k.keyName != "" {
 		ghost = k.withKey(ghost, k.noun()+"-ghost")
 	}
-	what := "Update" + k.name + " of an unknown ID"
-	wantNotFound(t, what, run(t.Context(), k.updating(ghost)))
+	what := k.updateName() + " of an unknown ID"
+	if err := run(t.Context(), k.updating(ghost)); k.put && errors.Is(err, psa.ErrConflict) {
+		wantCategory[*psa.VersionConflictError](t, what, err, psa.ErrConflict, "psa.ErrConflict")
+	} else {
+		wantNotFound(t, what, err)
+	}
 	err := run(t.Context(), func(ctx context.Context, tx Tx) error {
 		_ = k.update(tx, ctx, ghost)
-		if k.keyName != "" {
+		if k.hasLookup() && k.keyName != "" {
 			_, err := k.lookingUp(ghost)(ctx, tx)
 			wantNotFound(t, what+", then "+k.findName()+" in the same transaction", err)
 		}
@@ -107,9 +134,9 @@ func checkNotFound[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 	k.wantListings(t, run, "after "+what, before, owner, k.idOf(known), k.idOf(noKey))
 }
 
-// checkIDTaken checks that Create<name> with a taken ID, in another transaction or in the same
-// one, fails with a *psa.AlreadyExistsError and leaves the stored value, its key and the listings
-// unchanged.
+// checkIDTaken checks that Create<name> (Put<name> with Version 0) with a taken ID, in another
+// transaction or in the same one, fails with a *psa.AlreadyExistsError and leaves the stored
+// value, its key and the listings unchanged.
 func checkIDTaken[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V]) {
 	owners := k.newOwners(t, run, 2)
 	owner, elsewhere := owners[0], owners[1]
@@ -121,7 +148,7 @@ func checkIDTaken[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], 
 	}
 	k.store(t, run, orig)
 
-	create := "Create" + k.name
+	create := k.createName()
 	wantAlreadyExists(t, create+" with a taken ID", run(t.Context(), k.creating(dup)))
 	fresh := k.bare(t, randomID[K](), owner, "Fresh")
 	wantAlreadyExists(t, create+" twice with one ID in one transaction", run(t.Context(), func(ctx context.Context, tx Tx) error {
@@ -136,8 +163,7 @@ func checkIDTaken[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], 
 		k.wantNoKey(t, run, k.findName()+" of a refused duplicate's key", dup)
 	}
 	k.wantListings(t, run, "after refused duplicates", before, owner, k.idOf(orig))
-	if k.listOf != nil {
-		l := k.byOwner()
+	for _, l := range k.ownedListings() {
 		k.wantListed(t, run, l, elsewhere, 0, fmt.Sprintf("%s of the refused duplicate's %s", l.name, k.ownerName), nil)
 	}
 }
@@ -146,7 +172,8 @@ func checkIDTaken[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], 
 // *psa.AlreadyExistsError when the key is taken by another value (in the store, or within the
 // owner where keys are unique per owner, when the same key under another owner is fine); keeping
 // one's own key is no conflict, a key changed away from or cleared is free again, the empty key
-// is never taken, and the rule holds within one transaction too.
+// is never taken (for a kind where a value may have none), and the rule holds within one
+// transaction too. The lookup by key, where the store has one, follows every change.
 func checkUniqueKey[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V]) {
 	owners := k.newOwners(t, run, 2)
 	x, y := owners[0], owners[1]
@@ -158,7 +185,16 @@ func checkUniqueKey[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx]
 	}
 	key := func(i int) string { return fmt.Sprintf("%s-%d", k.noun(), i) }
 	mk := func(id K, owner O, name, key string) V { return k.withKey(k.bare(t, id, owner, name), key) }
-	create, update, name, lookup := "Create"+k.name, "Update"+k.name, k.noun(), k.findName()
+	create, update, name, lookup := k.createName(), k.updateName(), k.noun(), k.findName()
+	// found reports an error unless v is stored, and the lookup by its key finds it.
+	found := func(what string, v V) {
+		t.Helper()
+		if k.hasLookup() {
+			diff(t, lookup+" "+what, v, mustRead(t, run, lookup, k.lookingUp(v)))
+		} else {
+			k.wantStored(t, run, what, v)
+		}
+	}
 
 	a := mk(newID[K](t), x, "A", key(1))
 	b := mk(randomID[K](), rival, "B", key(2))
@@ -171,14 +207,14 @@ func checkUniqueKey[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx]
 	if perOwner {
 		elsewhere := mk(newID[K](t), y, "Elsewhere", key(1))
 		inTx(t, run, fmt.Sprintf("%s with a %s used only under another %s", create, k.keyName, k.ownerName), k.creating(elsewhere))
-		diff(t, lookup+" under the first "+k.ownerName, a, mustRead(t, run, lookup, k.lookingUp(a)))
-		diff(t, lookup+" under the other "+k.ownerName, elsewhere, mustRead(t, run, lookup, k.lookingUp(elsewhere)))
+		found("under the first "+k.ownerName, a)
+		found("under the other "+k.ownerName, elsewhere)
 	}
 
 	b2 := k.withKey(b, key(1))
 	wantAlreadyExists(t, fmt.Sprintf("%s changing %s to another %s's", update, k.keyName, name), run(t.Context(), k.updating(b2)))
 	k.wantStored(t, run, "after the refused update", b)
-	diff(t, lookup+" of the key the refused update wanted", a, mustRead(t, run, lookup, k.lookingUp(a)))
+	found("of the key the refused update wanted", a)
 
 	// Keeping one's own key is no conflict; changing it frees the old one.
 	a2 := a
@@ -189,18 +225,15 @@ func checkUniqueKey[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx]
 	inTx(t, run, update+" changing its "+k.keyName, k.updating(a3))
 	k.wantNoKey(t, run, lookup+" of the "+k.keyName+" changed away from", a)
 	*k.fields(&a3).version = 3
-	diff(t, lookup+" of the new "+k.keyName, a3, mustRead(t, run, lookup, k.lookingUp(a3)))
+	found("of the new "+k.keyName, a3)
 	reuse := mk(newID[K](t), x, "Reuses "+key(1), key(1))
 	inTx(t, run, fmt.Sprintf("%s with a %s freed by an update", create, k.keyName), k.creating(reuse))
-	diff(t, lookup+" of the reused "+k.keyName, reuse, mustRead(t, run, lookup, k.lookingUp(reuse)))
+	found("of the reused "+k.keyName, reuse)
 
 	// Empty keys are never taken.
-	inTx(t, run, fmt.Sprintf("%s with an empty %s while others have none", create, k.keyName), k.creating(k.bare(t, randomID[K](), x, "No key 3")))
-	nk := noKey1
-	*k.fields(&nk).label = "No key 1 renamed"
-	inTx(t, run, fmt.Sprintf("%s with an empty %s while others have none", update, k.keyName), k.updating(nk))
-	inTx(t, run, fmt.Sprintf("%s clearing its %s while others have none", update, k.keyName), k.updating(k.withKey(b, "")))
-	k.wantNoKey(t, run, lookup+" of a cleared "+k.keyName, b)
+	if !k.numbered() {
+		emptyKeys(t, run, k, x, noKey1, b)
+	}
 
 	// Uniqueness holds within one transaction too.
 	f, g := mk(newID[K](t), x, "F", key(9)), mk(randomID[K](), x, "G", key(9))
@@ -212,27 +245,41 @@ func checkUniqueKey[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx]
 	}))
 }
 
+// emptyKeys checks that the empty key is never taken: values without one are created and updated
+// while others have none, and b's key, cleared, is free.
+func emptyKeys[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V], x O, noKey1, b V) {
+	create, update, lookup := k.createName(), k.updateName(), k.findName()
+	inTx(t, run, fmt.Sprintf("%s with an empty %s while others have none", create, k.keyName), k.creating(k.bare(t, randomID[K](), x, "No key 3")))
+	nk := noKey1
+	*k.fields(&nk).label = "No key 1 renamed"
+	inTx(t, run, fmt.Sprintf("%s with an empty %s while others have none", update, k.keyName), k.updating(nk))
+	inTx(t, run, fmt.Sprintf("%s clearing its %s while others have none", update, k.keyName), k.updating(k.withKey(b, "")))
+	k.wantNoKey(t, run, lookup+" of a cleared "+k.keyName, b)
+}
+
 // checkVersions creates v (Version 1) in a transaction of run and checks the version rule of
 // Update<name> on it: an update naming the stored version succeeds and stores the next one; a
-// stale one fails with a *psa.VersionConflictError and changes nothing.
+// stale one fails with a *psa.VersionConflictError and changes nothing. For a kind with
+// Put<name>, Version 0 asks for a create: with the ID taken, it fails with a
+// *psa.AlreadyExistsError instead.
 func checkVersions[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V], v V) {
-	name := k.noun()
 	getIt := k.getting(k.idOf(v))
 	version := func(v *V) *int64 { return k.fields(v).version }
 	label := func(v *V) *string { return k.fields(v).label }
-	inTx(t, run, "Create "+name, k.creating(v))
+	create, update, get := k.createName(), k.updateName(), k.getName()
+	inTx(t, run, create, k.creating(v))
 
 	// An update naming the stored version succeeds and stores the next one.
 	want := v
 	*label(&want) = "first update"
-	inTx(t, run, "Update "+name+" with the stored version 1", k.updating(want))
+	inTx(t, run, update+" with the stored version 1", k.updating(want))
 	*version(&want) = 2
-	diff(t, "Get "+name+" after an update with the stored version 1 (want Version 2)", want, mustRead(t, run, "Get "+name, getIt))
+	diff(t, get+" after an update with the stored version 1 (want Version 2)", want, mustRead(t, run, get, getIt))
 
 	// Stale versions fail with a *psa.VersionConflictError and change nothing, not even in the
 	// transaction that goes on after the failure.
 	for _, stale := range []int64{1, 3, 0} {
-		what := fmt.Sprintf("Update %s with version %d while version 2 is stored", name, stale)
+		what := fmt.Sprintf("%s with version %d while version 2 is stored", update, stale)
 		u := want
 		*version(&u) = stale
 		*label(&u) = "stale update"
@@ -242,33 +289,31 @@ func checkVersions[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 				return nil
 			}
 			got, gerr := getIt(ctx, tx)
-			wantRead(t, what+", then Get in the same transaction", want, got, gerr)
+			wantRead(t, what+", then "+get+" in the same transaction", want, got, gerr)
 			return err
 		})
-		switch vc, ok := errors.AsType[*psa.VersionConflictError](err); {
-		case !errors.Is(err, psa.ErrConflict):
-			t.Errorf("%s: got error %v, want one wrapping psa.ErrConflict", what, err)
-		case !ok:
-			t.Errorf("%s: error %q wraps psa.ErrConflict but is not a *psa.VersionConflictError", what, err)
-		case vc.Given != stale || vc.Stored != 2:
-			t.Errorf("%s: *psa.VersionConflictError has Given %d, Stored %d; want Given %d, Stored 2", what, vc.Given, vc.Stored, stale)
+		if k.put && stale == 0 {
+			wantAlreadyExists(t, what+" (a create of a taken ID)", err)
+		} else {
+			wantVersionConflict(t, what, err, stale, 2)
 		}
-		diff(t, what+", then Get", want, mustRead(t, run, "Get "+name, getIt))
+		diff(t, what+", then "+get, want, mustRead(t, run, get, getIt))
 	}
 
 	// The version goes on counting.
 	next := want
 	*label(&next) = "second update"
-	inTx(t, run, "Update "+name+" with the stored version 2", k.updating(next))
+	inTx(t, run, update+" with the stored version 2", k.updating(next))
 	*version(&next) = 3
-	diff(t, "Get "+name+" after an update with the stored version 2 (want Version 3)", next, mustRead(t, run, "Get "+name, getIt))
+	diff(t, get+" after an update with the stored version 2 (want Version 3)", next, mustRead(t, run, get, getIt))
 }
 
-// checkNoAliasing creates v, a value with slices, and checks that neither a value passed to
-// Create<name> or Update<name> nor one returned by a read of k (or by more) shares memory with
-// the stored value: changing it, in the same transaction or after, changes nothing stored.
+// checkNoAliasing creates v, a value with slices (or pointers), and checks that neither a value
+// passed to Create<name> or Update<name> nor one returned by a read of k (or by more) shares
+// memory with the stored value: changing it, in the same transaction or after, changes nothing
+// stored.
 func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V], v V, more ...reader[Tx, V]) {
-	id, get, create := k.idOf(v), "Get"+k.name, "Create"+k.name
+	get, create, getIt := k.getName(), k.createName(), k.reading(v)
 	want := k.clone(v)
 	inTx(t, run, "creating a "+k.noun()+" and changing the value passed", func(ctx context.Context, tx Tx) error {
 		c := k.clone(v)
@@ -276,20 +321,20 @@ func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 			return fmt.Errorf("%s: %w", create, err)
 		}
 		k.scribble(t, &c)
-		got, err := k.get(tx, ctx, id)
+		got, err := getIt(ctx, tx)
 		if err != nil {
 			return fmt.Errorf("%s: %w", get, err)
 		}
 		diff(t, get+" in the creating transaction after the caller changed the value it passed to "+create, want, got)
 		k.scribble(t, &got)
-		again, err := k.get(tx, ctx, id)
+		again, err := getIt(ctx, tx)
 		if err != nil {
 			return fmt.Errorf("%s: %w", get, err)
 		}
 		diff(t, get+" in the creating transaction after the caller changed a value "+get+" returned", want, again)
 		return nil
 	})
-	diff(t, get+" after the caller changed the value it passed to "+create, want, mustRead(t, run, get, k.getting(id)))
+	diff(t, get+" after the caller changed the value it passed to "+create, want, mustRead(t, run, get, getIt))
 
 	for _, r := range append(k.readers(v), more...) {
 		// Change what the read returned, once in the reading transaction and once after it.
@@ -301,7 +346,7 @@ func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 			for i := range got {
 				k.scribble(t, &got[i])
 			}
-			again, err := k.get(tx, ctx, id)
+			again, err := getIt(ctx, tx)
 			if err != nil {
 				return fmt.Errorf("%s: %w", get, err)
 			}
@@ -312,11 +357,14 @@ func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 		for i := range got {
 			k.scribble(t, &got[i])
 		}
-		diff(t, get+" after the caller changed a value "+r.name+" returned", want, mustRead(t, run, get, k.getting(id)))
+		diff(t, get+" after the caller changed a value "+r.name+" returned", want, mustRead(t, run, get, getIt))
 	}
 
 	// Update<name> takes a copy too.
-	update := "Update" + k.name
+	if k.update == nil {
+		return
+	}
+	update := k.updateName()
 	inTx(t, run, "updating a "+k.noun()+" and changing the value passed", func(ctx context.Context, tx Tx) error {
 		u := k.clone(want)
 		*k.fields(&u).label = "updated"
@@ -328,7 +376,7 @@ func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 	})
 	f := k.fields(&want)
 	*f.label, *f.version = "updated", 2
-	diff(t, get+" after the caller changed the value it passed to "+update, want, mustRead(t, run, get, k.getting(id)))
+	diff(t, get+" after the caller changed the value it passed to "+update, want, mustRead(t, run, get, getIt))
 }
 
 // checkPagination stores counts[i] values for owner i of len(counts) new owners (one count for a
@@ -390,20 +438,23 @@ func checkPagination[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 	for i, to := range []int{1, last} {
 		m := byOwner[0][i]
 		*k.fields(&m).owner = owners[to]
-		inTx(t, run, fmt.Sprintf("moving a %s to another %s", k.noun(), k.ownerName), k.updating(m))
+		inTx(t, run, fmt.Sprintf("moving a %s to another %s with %s", k.noun(), k.ownerName, k.updateName()), k.updating(m))
 		byOwner[to] = append(byOwner[to], m)
 	}
 	byOwner[0] = byOwner[0][2:]
 	check("after a move: ")
 }
 
-// checkInvalidPages checks that every listing of k fails for a cursor the store did not issue
+// checkInvalidPages checks that every paged listing of k fails for a cursor the store did not issue
 // with an error wrapping psa.ErrBadCursor (and psa.ErrInvalid), and for a negative Limit with
 // psa.ErrInvalid.
 func checkInvalidPages[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V]) {
 	owner := k.newOwners(t, run, 1)[0]
 	k.store(t, run, k.bare(t, newID[K](t), owner, "P"), k.bare(t, randomID[K](), owner, "Q"))
 	for _, l := range k.listings() {
+		if l.whole {
+			continue
+		}
 		list := func(req psa.PageRequest) error {
 			return run(t.Context(), func(ctx context.Context, tx Tx) error {
 				_, err := l.list(ctx, tx, owner, req)
@@ -428,7 +479,7 @@ func checkConcurrentCreates[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Ru
 	const n = 16
 	owner := k.newOwners(t, run, 1)[0]
 	before := k.listedAll(t, run)
-	create := "Create" + k.name
+	create := k.createName()
 
 	// race runs one transaction for each of vs at once, each creating its value, and returns
 	// each one's result.

@@ -149,6 +149,20 @@ func wantAlreadyExists(t *testing.T, what string, err error) {
 	wantCategory[*psa.AlreadyExistsError](t, what, err, psa.ErrAlreadyExists, "psa.ErrAlreadyExists")
 }
 
+// wantVersionConflict reports an error unless err is a *psa.VersionConflictError (wrapping
+// psa.ErrConflict) with Given given and Stored stored.
+func wantVersionConflict(t *testing.T, what string, err error, given, stored int64) {
+	t.Helper()
+	switch vc, ok := errors.AsType[*psa.VersionConflictError](err); {
+	case !errors.Is(err, psa.ErrConflict):
+		t.Errorf("%s: got error %v, want one wrapping psa.ErrConflict", what, err)
+	case !ok:
+		t.Errorf("%s: error %q wraps psa.ErrConflict but is not a *psa.VersionConflictError", what, err)
+	case vc.Given != given || vc.Stored != stored:
+		t.Errorf("%s: *psa.VersionConflictError has Given %d, Stored %d; want Given %d, Stored %d", what, vc.Given, vc.Stored, given, stored)
+	}
+}
+
 // wantCategory reports an error unless err wraps the category sentinel (called name) and is an E.
 func wantCategory[E error](t *testing.T, what string, err, category error, name string) {
 	t.Helper()

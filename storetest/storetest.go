@@ -9,13 +9,14 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/servicedesk"
 )
 
 // Harness is one fresh, empty store under test, seen through the transaction runners of the
 // library's packages. Each runner must run its transactions on the same store, so that what one
 // package's transaction writes another's can read. A nil runner means the store does not
 // implement that package's stores: the cases that need it are skipped. Later packages add fields
-// (ServiceDesk, ...).
+// (Billing, ...).
 type Harness struct {
 	// Client runs transactions over the stores of package client (clients, contacts, assets).
 	Client psa.Runner[client.Tx]
@@ -23,6 +24,11 @@ type Harness struct {
 	// history) on the same store as Client. A contract.Tx is also a client.Tx, so one of its
 	// transactions can write clients and contracts together.
 	Contract psa.Runner[contract.Tx]
+	// ServiceDesk runs transactions over the stores of package servicedesk (tickets and notes,
+	// time entries, SLA policies, calendars, queues, settings and the ticket number sequence) on
+	// the same store as Client. A servicedesk.Tx is also a contract.Tx and a client.Tx, so one of
+	// its transactions can write clients, contracts and tickets together.
+	ServiceDesk psa.Runner[servicedesk.Tx]
 }
 
 // NewHarness returns a fresh, empty store for one test; it registers its own cleanup with
@@ -47,7 +53,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 				if len(missing) > 1 {
 					verb = "are"
 				}
-				t.Skipf("storetest: skipped: %s %s nil", strings.Join(missing, " and "), verb)
+				t.Skipf("storetest: skipped: %s %s nil", joinAnd(missing), verb)
 			}
 			tc.run(t, h)
 		})
@@ -68,7 +74,7 @@ type testCase struct {
 
 // cases returns every case of the suite, in a fixed order.
 func cases() []testCase {
-	return slices.Concat(clientCases(), contractCases())
+	return slices.Concat(clientCases(), contractCases(), serviceDeskCases())
 }
 
 // missing returns the names of the runners among names that are nil in h.
@@ -86,4 +92,12 @@ func (h Harness) missing(t *testing.T, names []string) []string {
 		}
 	}
 	return out
+}
+
+// joinAnd joins names as a sentence does: "A", "A and B", "A, B and C".
+func joinAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

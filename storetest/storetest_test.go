@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/memstore"
+	"github.com/psakit/psa/servicedesk"
 	"github.com/psakit/psa/storetest"
 )
 
@@ -31,10 +33,12 @@ type mutant struct {
 	breaks string
 	// kills are the cases that must fail against it.
 	kills []string
-	// wrap turns the client runner of a fresh memstore into the mutant's, and wrapContract its
-	// contract runner; each is called once per harness, and a nil one leaves its runner as it is.
+	// wrap turns the client runner of a fresh memstore into the mutant's, wrapContract its
+	// contract runner and wrapDesk its service-desk runner; each is called once per harness, and
+	// a nil one leaves its runner as it is.
 	wrap         func(run psa.Runner[client.Tx]) psa.Runner[client.Tx]
 	wrapContract func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx]
+	wrapDesk     func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx]
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -63,12 +67,19 @@ func TestMutant(t *testing.T) {
 	m := mutants[i]
 	storetest.Run(t, func(t *testing.T) storetest.Harness {
 		s := memstore.New()
-		h := storetest.Harness{Client: memstore.Runner[client.Tx](s), Contract: memstore.Runner[contract.Tx](s)}
+		h := storetest.Harness{
+			Client:      memstore.Runner[client.Tx](s),
+			Contract:    memstore.Runner[contract.Tx](s),
+			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
+		}
 		if m.wrap != nil {
 			h.Client = m.wrap(h.Client)
 		}
 		if m.wrapContract != nil {
 			h.Contract = m.wrapContract(h.Contract)
+		}
+		if m.wrapDesk != nil {
+			h.ServiceDesk = m.wrapDesk(h.ServiceDesk)
 		}
 		return h
 	})
@@ -110,19 +121,22 @@ func TestNilRunnerSkips(t *testing.T) {
 		"--- SKIP: TestMutant/RoundTripClient ", "Harness.Client is nil",
 		"--- SKIP: TestMutant/RoundTripContract ", "Harness.Contract is nil",
 		"--- SKIP: TestMutant/RunnersShareStore ", "Harness.Client and Harness.Contract are nil",
+		"--- SKIP: TestMutant/RoundTripTicket ", "Harness.ServiceDesk is nil",
+		"--- SKIP: TestMutant/ServiceDeskSharesStore ", "Harness.Client, Harness.Contract and Harness.ServiceDesk are nil",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness without runners lacks %q:\n%s", want, out)
 		}
 	}
 
-	out, err = child(t, clientOnly, "^(RoundTripClient|RoundTripContract|RunnersShareStore)$")
+	out, err = child(t, clientOnly, "^(RoundTripClient|RoundTripContract|RunnersShareStore|ServiceDeskSharesStore)$")
 	if err != nil {
 		t.Fatalf("the suite failed on a Harness with only Harness.Client: %v\n%s", err, out)
 	}
 	for _, want := range []string{
 		"--- PASS: TestMutant/RoundTripClient ",
 		"--- SKIP: TestMutant/RoundTripContract ", "--- SKIP: TestMutant/RunnersShareStore ", "Harness.Contract is nil",
+		"--- SKIP: TestMutant/ServiceDeskSharesStore ", "Harness.Contract and Harness.ServiceDesk are nil",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness with only Harness.Client lacks %q:\n%s", want, out)
@@ -543,7 +557,7 @@ var clientMutants = []mutant{
 }
 
 // mutants are the broken stores TestSuiteCatchesBrokenStores runs the suite against.
-var mutants = slices.Concat(clientMutants, contractMutants)
+var mutants = slices.Concat(clientMutants, contractMutants, deskMutants)
 
 // contractTxMutant wraps a contract transaction; each mutant overrides what it breaks through the
 // function fields.
@@ -864,7 +878,7 @@ var contractMutants = []mutant{
 	},
 	{
 		name: "shares-quantities", breaks: "keeps the caller's part, Quantities included, and returns it from GetPart",
-		kills: []string{"NoAliasingPartsAndHistory"},
+		kills: []string{"ContractNoAliasing"},
 		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
 			var kept memo[psa.PartID, contract.Part]
 			return mutateContract(func(m *contractTxMutant) {
@@ -883,7 +897,7 @@ var contractMutants = []mutant{
 	},
 	{
 		name: "shares-history", breaks: "returns the slice it returned before from ListHistory while the history is unchanged",
-		kills: []string{"NoAliasingPartsAndHistory"},
+		kills: []string{"ContractNoAliasing"},
 		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
 			var mu sync.Mutex
 			cache := map[psa.ContractID][]contract.HistoryEntry{}
@@ -926,11 +940,555 @@ var contractMutants = []mutant{
 		}),
 	},
 	{
+		name: "forgets-new-contract-terms", breaks: "does not store a contract's rates, time-rounding rule and term anchor",
+		kills: []string{"RoundTripContract"},
+		wrapContract: mutateContract(func(m *contractTxMutant) {
+			m.createContract = func(ctx context.Context, c contract.Contract) error {
+				c.Rates, c.TimeRounding, c.TermAnchor = nil, nil, psa.Date{}
+				return m.Tx.CreateContract(ctx, c)
+			}
+		}),
+	},
+	{
+		name: "shares-time-rounding", breaks: "returns from GetContract the TimeRounding pointer the caller passed to CreateContract or UpdateContract",
+		kills: []string{"ContractNoAliasing"},
+		wrapContract: func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx] {
+			var kept memo[psa.ContractID, *contract.TimeRounding]
+			return mutateContract(func(m *contractTxMutant) {
+				m.createContract = func(ctx context.Context, c contract.Contract) error {
+					kept.put(c.ID, c.TimeRounding)
+					return m.Tx.CreateContract(ctx, c)
+				}
+				m.updateContract = func(ctx context.Context, c contract.Contract) error {
+					kept.put(c.ID, c.TimeRounding)
+					return m.Tx.UpdateContract(ctx, c)
+				}
+				m.getContract = func(ctx context.Context, id psa.ContractID) (contract.Contract, error) {
+					c, err := m.Tx.GetContract(ctx, id)
+					if r, ok := kept.get(id); ok && err == nil {
+						c.TimeRounding = r
+					}
+					return c, err
+				}
+			})(run)
+		},
+	},
+	{
 		name: "lenient-contract-pages", breaks: "reads a malformed cursor as the first page and a negative limit as the default",
 		kills: []string{"InvalidContractPageRequest"},
 		wrapContract: mutateContract(func(m *contractTxMutant) {
 			m.listParts = func(ctx context.Context, owner psa.ContractID, p psa.PageRequest) (psa.Page[contract.Part], error) {
 				return m.Tx.ListParts(ctx, owner, firstPageIfMalformed(p))
+			}
+		}),
+	},
+}
+
+// deskTxMutant wraps a service-desk transaction; each mutant overrides what it breaks through the
+// function fields.
+type deskTxMutant struct {
+	servicedesk.Tx
+	nextTicketNumber func(ctx context.Context) (int64, error)
+	getTicket        func(ctx context.Context, id psa.TicketID) (servicedesk.Ticket, error)
+	createTicket     func(ctx context.Context, t servicedesk.Ticket) error
+	updateTicket     func(ctx context.Context, t servicedesk.Ticket) error
+	listTickets      func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[servicedesk.Ticket], error)
+	createNote       func(ctx context.Context, n servicedesk.Note) error
+	listNotes        func(ctx context.Context, ticket psa.TicketID) ([]servicedesk.Note, error)
+	createTimeEntry  func(ctx context.Context, e servicedesk.TimeEntry) error
+	updateTimeEntry  func(ctx context.Context, e servicedesk.TimeEntry) error
+	listTimeEntries  func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[servicedesk.TimeEntry], error)
+	listTicketTime   func(ctx context.Context, ticket psa.TicketID) ([]servicedesk.TimeEntry, error)
+	getPolicy        func(ctx context.Context, id psa.SLAPolicyID) (servicedesk.Policy, error)
+	putPolicy        func(ctx context.Context, p servicedesk.Policy) error
+	getCalendar      func(ctx context.Context, id psa.CalendarID) (servicedesk.Calendar, error)
+	putCalendar      func(ctx context.Context, c servicedesk.Calendar) error
+	getQueue         func(ctx context.Context, id psa.QueueID) (servicedesk.Queue, error)
+	putQueue         func(ctx context.Context, q servicedesk.Queue) error
+	getSettings      func(ctx context.Context) (servicedesk.Settings, error)
+	putSettings      func(ctx context.Context, s servicedesk.Settings) error
+}
+
+func (m *deskTxMutant) NextTicketNumber(ctx context.Context) (int64, error) {
+	return or(m.nextTicketNumber, m.Tx.NextTicketNumber)(ctx)
+}
+
+func (m *deskTxMutant) GetTicket(ctx context.Context, id psa.TicketID) (servicedesk.Ticket, error) {
+	return or(m.getTicket, m.Tx.GetTicket)(ctx, id)
+}
+
+func (m *deskTxMutant) CreateTicket(ctx context.Context, t servicedesk.Ticket) error {
+	return or(m.createTicket, m.Tx.CreateTicket)(ctx, t)
+}
+
+func (m *deskTxMutant) UpdateTicket(ctx context.Context, t servicedesk.Ticket) error {
+	return or(m.updateTicket, m.Tx.UpdateTicket)(ctx, t)
+}
+
+func (m *deskTxMutant) ListTickets(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[servicedesk.Ticket], error) {
+	return or(m.listTickets, m.Tx.ListTickets)(ctx, owner, p)
+}
+
+func (m *deskTxMutant) CreateNote(ctx context.Context, n servicedesk.Note) error {
+	return or(m.createNote, m.Tx.CreateNote)(ctx, n)
+}
+
+func (m *deskTxMutant) ListNotes(ctx context.Context, ticket psa.TicketID) ([]servicedesk.Note, error) {
+	return or(m.listNotes, m.Tx.ListNotes)(ctx, ticket)
+}
+
+func (m *deskTxMutant) CreateTimeEntry(ctx context.Context, e servicedesk.TimeEntry) error {
+	return or(m.createTimeEntry, m.Tx.CreateTimeEntry)(ctx, e)
+}
+
+func (m *deskTxMutant) UpdateTimeEntry(ctx context.Context, e servicedesk.TimeEntry) error {
+	return or(m.updateTimeEntry, m.Tx.UpdateTimeEntry)(ctx, e)
+}
+
+func (m *deskTxMutant) ListTimeEntries(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[servicedesk.TimeEntry], error) {
+	return or(m.listTimeEntries, m.Tx.ListTimeEntries)(ctx, owner, p)
+}
+
+func (m *deskTxMutant) ListTicketTime(ctx context.Context, ticket psa.TicketID) ([]servicedesk.TimeEntry, error) {
+	return or(m.listTicketTime, m.Tx.ListTicketTime)(ctx, ticket)
+}
+
+func (m *deskTxMutant) GetPolicy(ctx context.Context, id psa.SLAPolicyID) (servicedesk.Policy, error) {
+	return or(m.getPolicy, m.Tx.GetPolicy)(ctx, id)
+}
+
+func (m *deskTxMutant) PutPolicy(ctx context.Context, p servicedesk.Policy) error {
+	return or(m.putPolicy, m.Tx.PutPolicy)(ctx, p)
+}
+
+func (m *deskTxMutant) GetCalendar(ctx context.Context, id psa.CalendarID) (servicedesk.Calendar, error) {
+	return or(m.getCalendar, m.Tx.GetCalendar)(ctx, id)
+}
+
+func (m *deskTxMutant) PutCalendar(ctx context.Context, c servicedesk.Calendar) error {
+	return or(m.putCalendar, m.Tx.PutCalendar)(ctx, c)
+}
+
+func (m *deskTxMutant) GetQueue(ctx context.Context, id psa.QueueID) (servicedesk.Queue, error) {
+	return or(m.getQueue, m.Tx.GetQueue)(ctx, id)
+}
+
+func (m *deskTxMutant) PutQueue(ctx context.Context, q servicedesk.Queue) error {
+	return or(m.putQueue, m.Tx.PutQueue)(ctx, q)
+}
+
+func (m *deskTxMutant) GetSettings(ctx context.Context) (servicedesk.Settings, error) {
+	return or(m.getSettings, m.Tx.GetSettings)(ctx)
+}
+
+func (m *deskTxMutant) PutSettings(ctx context.Context, s servicedesk.Settings) error {
+	return or(m.putSettings, m.Tx.PutSettings)(ctx, s)
+}
+
+// mutateDesk returns a mutant wrap that changes each service-desk transaction with set.
+func mutateDesk(set func(m *deskTxMutant)) func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+	return mutation(func(tx servicedesk.Tx) *deskTxMutant { return &deskTxMutant{Tx: tx} }, set)
+}
+
+// withStoredVersion returns v with the version of the stored value, when get finds one: a store
+// that ignores the version a caller gives.
+func withStoredVersion[K, V any](ctx context.Context, v V, id K, version func(*V) *int64, get func(ctx context.Context, id K) (V, error)) V {
+	if stored, err := get(ctx, id); err == nil {
+		*version(&v) = *version(&stored)
+	}
+	return v
+}
+
+// truncateClock returns c with every instant and duration truncated to whole seconds.
+func truncateClock(c servicedesk.Clock) servicedesk.Clock {
+	c.Start, c.PausedSince = c.Start.Truncate(time.Second), c.PausedSince.Truncate(time.Second)
+	for _, tc := range []*servicedesk.TargetClock{&c.FirstResponse, &c.ResolutionPlan, &c.Resolution} {
+		tc.MetAt, tc.Paused = tc.MetAt.Truncate(time.Second), tc.Paused.Truncate(time.Second)
+	}
+	return c
+}
+
+// hiddenNumber offsets the Number under which the mutant ticket-numbers-not-unique stores a
+// ticket whose Number is taken; it shows the Number without the offset.
+const hiddenNumber = 1 << 56
+
+func showNumber(t servicedesk.Ticket) servicedesk.Ticket {
+	t.Number %= hiddenNumber
+	return t
+}
+
+var deskMutants = []mutant{
+	{
+		name: "burns-ticket-numbers", breaks: "keeps the ticket counter outside transactions, so a rolled-back transaction burns its number",
+		kills: []string{"TicketNumbers", "ServiceDeskRollback"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			var last atomic.Int64
+			return mutateDesk(func(m *deskTxMutant) {
+				m.nextTicketNumber = func(context.Context) (int64, error) { return last.Add(1), nil }
+			})(run)
+		},
+	},
+	{
+		name: "peeks-ticket-numbers", breaks: "returns the next ticket number without claiming it, so the same number comes again",
+		kills: []string{"TicketNumbers", "ConcurrentTicketNumbers", "ServiceDeskReadYourOwnWrites"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			peeked := errors.New("peeked")
+			return mutateDesk(func(m *deskTxMutant) {
+				m.nextTicketNumber = func(ctx context.Context) (int64, error) {
+					var n int64
+					err := run(ctx, func(ctx context.Context, tx servicedesk.Tx) error {
+						var err error
+						if n, err = tx.NextTicketNumber(ctx); err != nil {
+							return err
+						}
+						return peeked
+					})
+					if !errors.Is(err, peeked) {
+						return 0, err
+					}
+					return n, nil
+				}
+			})(run)
+		},
+	},
+	{
+		name: "racy-ticket-counter", breaks: "reads and writes the ticket counter in two steps outside transactions, so concurrent transactions get one number",
+		kills: []string{"ConcurrentTicketNumbers"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			var last atomic.Int64
+			return mutateDesk(func(m *deskTxMutant) {
+				m.nextTicketNumber = func(context.Context) (int64, error) {
+					n := last.Load() + 1
+					time.Sleep(time.Millisecond) // widen the window in which others read
+					last.Store(n)
+					return n, nil
+				}
+			})(run)
+		},
+	},
+	{
+		name: "truncates-sla-clock", breaks: "stores a ticket's SLA instants and durations to the second",
+		kills: []string{"RoundTripTicket"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.createTicket = func(ctx context.Context, t servicedesk.Ticket) error {
+				t.SLA = truncateClock(t.SLA)
+				return m.Tx.CreateTicket(ctx, t)
+			}
+			m.updateTicket = func(ctx context.Context, t servicedesk.Ticket) error {
+				t.SLA = truncateClock(t.SLA)
+				return m.Tx.UpdateTicket(ctx, t)
+			}
+		}),
+	},
+	{
+		name: "drops-later-attachments", breaks: "stores only a ticket's first attachment when it updates one",
+		kills: []string{"RoundTripTicket"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.updateTicket = func(ctx context.Context, t servicedesk.Ticket) error {
+				t.Attachments = t.Attachments[:min(len(t.Attachments), 1)]
+				return m.Tx.UpdateTicket(ctx, t)
+			}
+		}),
+	},
+	{
+		name: "notes-newest-first", breaks: "lists a ticket's notes in descending ID order",
+		kills: []string{"RoundTripNote"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.listNotes = func(ctx context.Context, ticket psa.TicketID) ([]servicedesk.Note, error) {
+				notes, err := m.Tx.ListNotes(ctx, ticket)
+				slices.Reverse(notes)
+				return notes, err
+			}
+		}),
+	},
+	{
+		name: "drops-entry-approval", breaks: "does not store when a time entry was approved and which invoice claimed it",
+		kills: []string{"RoundTripTimeEntry"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.createTimeEntry = func(ctx context.Context, e servicedesk.TimeEntry) error {
+				e.ApprovedAt, e.InvoiceID = time.Time{}, psa.InvoiceID{}
+				return m.Tx.CreateTimeEntry(ctx, e)
+			}
+		}),
+	},
+	{
+		name: "drops-last-ticket-time", breaks: "leaves the last time entry of a ticket out of ListTicketTime",
+		kills: []string{"TicketTime", "RoundTripTimeEntry"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.listTicketTime = func(ctx context.Context, ticket psa.TicketID) ([]servicedesk.TimeEntry, error) {
+				entries, err := m.Tx.ListTicketTime(ctx, ticket)
+				if len(entries) > 0 {
+					entries = entries[:len(entries)-1]
+				}
+				return entries, err
+			}
+		}),
+	},
+	{
+		name: "zero-desk-for-unknown", breaks: "returns a zero ticket or queue instead of psa.ErrNotFound",
+		kills: []string{"ServiceDeskNotFound"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.getTicket = func(ctx context.Context, id psa.TicketID) (servicedesk.Ticket, error) {
+				t, err := m.Tx.GetTicket(ctx, id)
+				if errors.Is(err, psa.ErrNotFound) {
+					return servicedesk.Ticket{}, nil
+				}
+				return t, err
+			}
+			m.getQueue = func(ctx context.Context, id psa.QueueID) (servicedesk.Queue, error) {
+				q, err := m.Tx.GetQueue(ctx, id)
+				if errors.Is(err, psa.ErrNotFound) {
+					return servicedesk.Queue{}, nil
+				}
+				return q, err
+			}
+		}),
+	},
+	{
+		name: "swallows-desk-already-exists", breaks: "reports success for a ticket, note or time entry create whose ID or Number is taken",
+		kills: []string{"ServiceDeskAlreadyExistsID", "UniqueTicketNumber", "ServiceDeskConcurrentCreates"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.createTicket = func(ctx context.Context, t servicedesk.Ticket) error {
+				return swallowAlreadyExists(m.Tx.CreateTicket(ctx, t))
+			}
+			m.createNote = func(ctx context.Context, n servicedesk.Note) error {
+				return swallowAlreadyExists(m.Tx.CreateNote(ctx, n))
+			}
+			m.createTimeEntry = func(ctx context.Context, e servicedesk.TimeEntry) error {
+				return swallowAlreadyExists(m.Tx.CreateTimeEntry(ctx, e))
+			}
+		}),
+	},
+	{
+		name: "ticket-numbers-not-unique", breaks: "stores a ticket whose Number another ticket has, as if Number had no unique index",
+		kills: []string{"UniqueTicketNumber", "ServiceDeskConcurrentCreates"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			var hidden atomic.Int64
+			return mutateDesk(func(m *deskTxMutant) {
+				// store writes t, under a hidden Number when its Number is taken.
+				store := func(ctx context.Context, t servicedesk.Ticket, write func(ctx context.Context, t servicedesk.Ticket) error) error {
+					if err := write(ctx, t); !errors.Is(err, psa.ErrAlreadyExists) {
+						return err
+					}
+					t.Number += hiddenNumber * (hidden.Add(1)%100 + 1)
+					return write(ctx, t)
+				}
+				m.createTicket = func(ctx context.Context, t servicedesk.Ticket) error {
+					if _, err := m.Tx.GetTicket(ctx, t.ID); err == nil {
+						return m.Tx.CreateTicket(ctx, t) // the ID is taken: that error stays
+					}
+					return store(ctx, t, m.Tx.CreateTicket)
+				}
+				m.updateTicket = func(ctx context.Context, t servicedesk.Ticket) error { return store(ctx, t, m.Tx.UpdateTicket) }
+				m.getTicket = func(ctx context.Context, id psa.TicketID) (servicedesk.Ticket, error) {
+					t, err := m.Tx.GetTicket(ctx, id)
+					return showNumber(t), err
+				}
+				m.listTickets = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[servicedesk.Ticket], error) {
+					page, err := m.Tx.ListTickets(ctx, owner, p)
+					for i, t := range page.Items {
+						page.Items[i] = showNumber(t)
+					}
+					return page, err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "put-upserts", breaks: "replaces a stored policy, calendar or queue when a Put with Version 0 names its ID",
+		kills: []string{"ServiceDeskAlreadyExistsID", "ServiceDeskVersions", "ServiceDeskConcurrentCreates"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.putPolicy = func(ctx context.Context, p servicedesk.Policy) error {
+				if p.Version == 0 {
+					p = withStoredVersion(ctx, p, p.ID, func(p *servicedesk.Policy) *int64 { return &p.Version }, m.Tx.GetPolicy)
+				}
+				return m.Tx.PutPolicy(ctx, p)
+			}
+			m.putCalendar = func(ctx context.Context, c servicedesk.Calendar) error {
+				if c.Version == 0 {
+					c = withStoredVersion(ctx, c, c.ID, func(c *servicedesk.Calendar) *int64 { return &c.Version }, m.Tx.GetCalendar)
+				}
+				return m.Tx.PutCalendar(ctx, c)
+			}
+			m.putQueue = func(ctx context.Context, q servicedesk.Queue) error {
+				if q.Version == 0 {
+					q = withStoredVersion(ctx, q, q.ID, func(q *servicedesk.Queue) *int64 { return &q.Version }, m.Tx.GetQueue)
+				}
+				return m.Tx.PutQueue(ctx, q)
+			}
+		}),
+	},
+	{
+		name: "ignores-desk-versions", breaks: "accepts ticket and time entry updates, and policy, calendar and queue puts, with a stale version",
+		kills: []string{"ServiceDeskVersions"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.updateTicket = func(ctx context.Context, t servicedesk.Ticket) error {
+				return m.Tx.UpdateTicket(ctx, withStoredVersion(ctx, t, t.ID, func(t *servicedesk.Ticket) *int64 { return &t.Version }, m.Tx.GetTicket))
+			}
+			m.updateTimeEntry = func(ctx context.Context, e servicedesk.TimeEntry) error {
+				return m.Tx.UpdateTimeEntry(ctx, withStoredVersion(ctx, e, e.ID, func(e *servicedesk.TimeEntry) *int64 { return &e.Version }, m.Tx.GetTimeEntry))
+			}
+			m.putQueue = func(ctx context.Context, q servicedesk.Queue) error {
+				if q.Version != 0 {
+					q = withStoredVersion(ctx, q, q.ID, func(q *servicedesk.Queue) *int64 { return &q.Version }, m.Tx.GetQueue)
+				}
+				return m.Tx.PutQueue(ctx, q)
+			}
+		}),
+	},
+	{
+		name: "settings-version-unchecked", breaks: "stores settings whatever version PutSettings is given",
+		kills: []string{"Settings"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.putSettings = func(ctx context.Context, s servicedesk.Settings) error {
+				if stored, err := m.Tx.GetSettings(ctx); err == nil {
+					s.Version = stored.Version
+				}
+				return m.Tx.PutSettings(ctx, s)
+			}
+		}),
+	},
+	{
+		name: "no-settings-is-not-found", breaks: "fails GetSettings before any PutSettings with psa.ErrNotFound",
+		kills: []string{"Settings"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.getSettings = func(ctx context.Context) (servicedesk.Settings, error) {
+				s, err := m.Tx.GetSettings(ctx)
+				if err == nil && s.Version == 0 {
+					return s, &psa.NotFoundError{Kind: "service-desk settings", Key: "tenant"}
+				}
+				return s, err
+			}
+		}),
+	},
+	{
+		name: "shares-settings-slices", breaks: "returns from GetSettings the slices the caller passed to PutSettings",
+		kills: []string{"Settings"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			var kept memo[string, servicedesk.Settings]
+			return mutateDesk(func(m *deskTxMutant) {
+				m.putSettings = func(ctx context.Context, s servicedesk.Settings) error {
+					err := m.Tx.PutSettings(ctx, s)
+					if err == nil {
+						kept.put("", s)
+					}
+					return err
+				}
+				m.getSettings = func(ctx context.Context) (servicedesk.Settings, error) {
+					s, err := m.Tx.GetSettings(ctx)
+					if k, ok := kept.get(""); ok && err == nil && s.Version == k.Version+1 {
+						s.DefaultRates, s.Categories = k.DefaultRates, k.Categories
+					}
+					return s, err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "shares-attachments", breaks: "returns from GetTicket the Attachments the caller passed to CreateTicket or UpdateTicket",
+		kills: []string{"ServiceDeskNoAliasing"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			var kept memo[psa.TicketID, []servicedesk.Attachment]
+			return mutateDesk(func(m *deskTxMutant) {
+				m.createTicket = func(ctx context.Context, t servicedesk.Ticket) error {
+					kept.put(t.ID, t.Attachments)
+					return m.Tx.CreateTicket(ctx, t)
+				}
+				m.getTicket = func(ctx context.Context, id psa.TicketID) (servicedesk.Ticket, error) {
+					t, err := m.Tx.GetTicket(ctx, id)
+					if a, ok := kept.get(id); ok && err == nil {
+						t.Attachments = a
+					}
+					return t, err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "shares-calendar-week", breaks: "returns from GetCalendar the Week slices the caller passed to PutCalendar",
+		kills: []string{"ServiceDeskNoAliasing"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			var kept memo[psa.CalendarID, [7][]servicedesk.Interval]
+			return mutateDesk(func(m *deskTxMutant) {
+				m.putCalendar = func(ctx context.Context, c servicedesk.Calendar) error {
+					kept.put(c.ID, c.Week)
+					return m.Tx.PutCalendar(ctx, c)
+				}
+				m.getCalendar = func(ctx context.Context, id psa.CalendarID) (servicedesk.Calendar, error) {
+					c, err := m.Tx.GetCalendar(ctx, id)
+					if w, ok := kept.get(id); ok && err == nil {
+						c.Week = w
+					}
+					return c, err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "shares-policy-targets", breaks: "returns from GetPolicy the Targets the caller passed to PutPolicy",
+		kills: []string{"ServiceDeskNoAliasing"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			var kept memo[psa.SLAPolicyID, []servicedesk.Target]
+			return mutateDesk(func(m *deskTxMutant) {
+				m.putPolicy = func(ctx context.Context, p servicedesk.Policy) error {
+					kept.put(p.ID, p.Targets)
+					return m.Tx.PutPolicy(ctx, p)
+				}
+				m.getPolicy = func(ctx context.Context, id psa.SLAPolicyID) (servicedesk.Policy, error) {
+					p, err := m.Tx.GetPolicy(ctx, id)
+					if ts, ok := kept.get(id); ok && err == nil {
+						p.Targets = ts
+					}
+					return p, err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "desk-commits-on-error", breaks: "commits a service-desk transaction whose fn returned an error",
+		kills:    []string{"ServiceDeskRollback", "TicketNumbers", "Settings"},
+		wrapDesk: commitsOnError[servicedesk.Tx],
+	},
+	{
+		name: "desk-reads-committed-only", breaks: "reads tickets outside the transaction, missing its own writes",
+		kills: []string{"ServiceDeskReadYourOwnWrites"},
+		wrapDesk: func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			return mutateDesk(func(m *deskTxMutant) {
+				m.getTicket = outside(run, servicedesk.Tx.GetTicket)
+			})(run)
+		},
+	},
+	{
+		name: "separate-desk-store", breaks: "runs Harness.ServiceDesk on a store of its own, apart from Harness.Client's and Harness.Contract's",
+		kills: []string{"ServiceDeskSharesStore"},
+		wrapDesk: func(psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx] {
+			return memstore.Runner[servicedesk.Tx](memstore.New())
+		},
+	},
+	{
+		name: "skips-tickets", breaks: "leaves the last ticket of every page out",
+		kills: []string{"PaginateTickets"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.listTickets = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[servicedesk.Ticket], error) {
+				return dropLastOfPage(m.Tx.ListTickets(ctx, owner, p))
+			}
+		}),
+	},
+	{
+		name: "skips-time-entries", breaks: "leaves the last time entry of every page out",
+		kills: []string{"PaginateTimeEntries"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.listTimeEntries = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[servicedesk.TimeEntry], error) {
+				return dropLastOfPage(m.Tx.ListTimeEntries(ctx, owner, p))
+			}
+		}),
+	},
+	{
+		name: "lenient-desk-pages", breaks: "reads a malformed cursor as the first page and a negative limit as the default",
+		kills: []string{"InvalidServiceDeskPageRequest"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.listTimeEntries = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[servicedesk.TimeEntry], error) {
+				return m.Tx.ListTimeEntries(ctx, owner, firstPageIfMalformed(p))
 			}
 		}),
 	},
