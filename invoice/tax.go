@@ -79,25 +79,48 @@ func (r TaxRegion) Validate() error {
 	var v psa.Validator
 	v.Require("code", r.Code)
 	v.Require("name", r.Name)
-	seen := make(map[string]int, len(r.Components))
+	var names map[string]int // for regions of many components; few are compared pairwise
+	if len(r.Components) > 16 {
+		names = make(map[string]int, len(r.Components))
+	}
 	for i, c := range r.Components {
-		f := "components[" + strconv.Itoa(i) + "]."
-		key := strings.ToLower(strings.TrimSpace(c.Name))
-		if key == "" {
-			v.Add(f+"name", c.Name, "is required")
-		} else if j, dup := seen[key]; dup {
-			v.Add(f+"name", c.Name, "is the name of components["+strconv.Itoa(j)+"] too")
-		} else {
-			seen[key] = i
+		if name := strings.TrimSpace(c.Name); name == "" {
+			v.Add(componentField(i, "name"), c.Name, "is required")
+		} else if j := r.earlierName(i, name, names); j >= 0 {
+			v.Add(componentField(i, "name"), c.Name, "is the name of components["+strconv.Itoa(j)+"] too")
 		}
 		if _, reason := percentFraction(c.Rate); reason != "" {
-			v.Add(f+"rate", percentText(c.Rate), reason)
+			v.Add(componentField(i, "rate"), percentText(c.Rate), reason)
 		}
 		if i == 0 && c.Compound {
-			v.Add(f+"compound", "true", "cannot be set on the first component: there is no earlier tax to compound on")
+			v.Add(componentField(i, "compound"), "true", "cannot be set on the first component: there is no earlier tax to compound on")
 		}
 	}
 	return v.Err(regionObject)
+}
+
+// earlierName returns the index of the first component before i named name (trimmed), ignoring
+// letter case, or -1. With names, it looks name up there, and records it.
+func (r TaxRegion) earlierName(i int, name string, names map[string]int) int {
+	if names != nil {
+		key := strings.ToLower(name)
+		if j, ok := names[key]; ok {
+			return j
+		}
+		names[key] = i
+		return -1
+	}
+	for j := range i {
+		if strings.EqualFold(strings.TrimSpace(r.Components[j].Name), name) {
+			return j
+		}
+	}
+	return -1
+}
+
+// componentField names a field of component i.
+func componentField(i int, field string) string {
+	return "components[" + strconv.Itoa(i) + "]." + field
 }
 
 // Treatment says how an invoice is taxed.
@@ -285,9 +308,6 @@ func ComputeTotals(cur currency.Unit, lines []LineInput, invoiceDiscounts []Disc
 // of ten of at most 10^18.
 type fraction struct{ num, den uint64 }
 
-// hundredPercent is 100 as a decimal.
-var hundredPercent = decimal.NewFromInt(100)
-
 // percentFraction returns p/100 as a fraction, or the reason p is not a percentage from 0 to 100
 // with at most maxPercentDecimals decimals.
 func percentFraction(p decimal.Decimal) (fraction, string) {
@@ -297,24 +317,24 @@ func percentFraction(p decimal.Decimal) (fraction, string) {
 	case 0:
 		return fraction{0, 1}, ""
 	}
-	if p.Exponent() < -maxPercentDecimals {
+	if p.Exponent() < -maxPercentDecimals || p.NumDigits() > 18 {
 		p = p.Normalize()
 		if p.Exponent() < -maxPercentDecimals {
 			return fraction{}, "has more than " + strconv.Itoa(maxPercentDecimals) + " decimals"
 		}
 	}
-	// A nonzero coefficient times 10^3 or more is more than 100; checked before Cmp, which would
-	// scale a huge exponent out.
-	if p.Exponent() > 2 || p.Cmp(hundredPercent) > 0 {
+	// p/100 = coefficient / 10^(2-exponent). A nonzero coefficient times 10^3 or more is more
+	// than 100, and so is one of 19 digits or more once trailing zeros are removed (the exponent
+	// is at least -16).
+	e := p.Exponent()
+	if e > 2 || p.NumDigits() > 18 {
 		return fraction{}, "is more than 100"
 	}
-	// p/100 = coefficient x 10^(exponent-2), exponent in [-16, 2], coefficient <= 10^18.
-	e := p.Exponent()
-	coef := uint64(p.CoefficientInt64())
-	if e == 2 {
-		return fraction{coef, 1}, ""
+	f := fraction{num: uint64(p.CoefficientInt64()), den: pow10(int(2 - e))}
+	if f.num > f.den {
+		return fraction{}, "is more than 100"
 	}
-	return fraction{coef, pow10(2 - int(e))}, ""
+	return f, ""
 }
 
 // pow10 returns 10^n for 0 <= n <= 19.
@@ -394,15 +414,6 @@ func (s *units) add(x int64) {
 	s.n = n
 }
 
-// sumUnits returns the checked sum of xs.
-func sumUnits(xs ...int64) units {
-	var s units
-	for _, x := range xs {
-		s.add(x)
-	}
-	return s
-}
-
 // mixedSigns reports whether xs holds both a positive and a negative value.
 func mixedSigns(xs []int64) bool {
 	pos, neg := false, false
@@ -413,52 +424,14 @@ func mixedSigns(xs []int64) bool {
 	return pos && neg
 }
 
-// roundToTotal returns one integer per exact share, floors[i] + rems[i]/den, each its floor or
-// the floor plus one, summing to total: the floors, plus one unit each to the shares with the
-// largest remainders, equal remainders going to the earlier share. It reports false when total
-// is not between the sums of the floors and of the ceilings, which the callers rule out.
-func roundToTotal(total int64, floors []int64, rems []uint64) ([]int64, bool) {
-	s := units{n: total}
-	for _, f := range floors {
-		s.add(-f)
-	}
-	var up []int
-	for i, r := range rems {
-		if r > 0 {
-			up = append(up, i)
-		}
-	}
-	left := s.n
-	if s.overflow || left < 0 || left > int64(len(up)) {
-		return nil, false
-	}
-	out := slices.Clone(floors)
-	if left > 0 {
-		slices.SortStableFunc(up, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
-		for _, i := range up[:left] {
-			out[i]++
-		}
-	}
-	return out, true
-}
-
 // totalsLine is a line in computation, in minor units.
 type totalsLine struct {
 	gross   int64
-	items   []discountItem // the line's discounts
-	lineDis int64          // signed like gross
-	invDis  int64          // signed like the net before it
+	lineDis int64 // signed like gross
+	invDis  int64 // signed like the net before it
 	net     int64
-	region  int // index into totalsCalc.regions; -1 for a line that is not taxable
-	comps   []int64
-}
-
-// discountItem is a validated discount: a percentage (pct set) or an amount of minor units.
-type discountItem struct {
-	percent decimal.Decimal
-	pct     fraction
-	isPct   bool
-	amount  int64 // >= 0
+	region  int     // index into totalsCalc.regions; -1 for a line that is not taxable
+	comps   []int64 // the line's shares of its region's components
 }
 
 // totalsRegion is a validated region in computation.
@@ -474,18 +447,23 @@ type totalsRegion struct {
 
 // totalsCalc holds ComputeTotals' validated input and the amounts computed so far.
 type totalsCalc struct {
-	cur      currency.Unit
-	scale    int32
-	opts     TaxOptions
-	lines    []totalsLine
-	invItems []discountItem
-	regions  []totalsRegion
-	order    []int // regions used, in order of first appearance
+	cur     currency.Unit
+	scale   int32
+	opts    TaxOptions
+	in      []LineInput
+	invIn   []Discount
+	lines   []totalsLine
+	regions []totalsRegion
+	order   []int     // regions used, in order of first appearance
+	zero    psa.Money // 0 of cur, shared by every zero amount of the result
+	rems    []uint64  // scratch for settle
+	idx     []int     // scratch for settle
+	cache   [31]cachedMoney // by amount modulo 31
 }
 
 // newTotalsCalc validates ComputeTotals' input into a totalsCalc.
 func newTotalsCalc(cur currency.Unit, lines []LineInput, invDiscounts []Discount, regions []TaxRegion, opts TaxOptions) (*totalsCalc, error) {
-	c := &totalsCalc{cur: cur, scale: psa.MinorUnitScale(cur), opts: opts}
+	c := &totalsCalc{cur: cur, scale: psa.MinorUnitScale(cur), opts: opts, in: lines, invIn: invDiscounts, zero: psa.ZeroMoney(cur)}
 	var v psa.Validator
 	if cur == currency.XXX {
 		v.Add("currency", "", "is required")
@@ -506,140 +484,166 @@ func newTotalsCalc(cur currency.Unit, lines []LineInput, invDiscounts []Discount
 		v.Add("treatment", string(opts.Treatment), `is not "" (taxed), "exempt" or "reverse charge"`)
 	}
 
-	codes := make(map[string]int, len(regions))
 	c.regions = make([]totalsRegion, len(regions))
+	nRates := 0
+	for _, r := range regions {
+		nRates += len(r.Components)
+	}
+	rates := make([]fraction, nRates)
 	for k, r := range regions {
-		prefix := "regions[" + strconv.Itoa(k) + "]"
-		v.Merge(prefix, r.Validate())
-		if j, dup := codes[r.Code]; dup && r.Code != "" {
-			v.Add(prefix+".code", r.Code, "is the code of regions["+strconv.Itoa(j)+"] too")
-		} else {
-			codes[r.Code] = k
+		if err := r.Validate(); err != nil {
+			v.Merge(regionField(k, ""), err)
 		}
-		rates := make([]fraction, len(r.Components))
+		if j := c.regionIndex(r.Code, k); j >= 0 && r.Code != "" {
+			v.Add(regionField(k, ".code"), r.Code, "is the code of regions["+strconv.Itoa(j)+"] too")
+		}
+		rs := rates[:len(r.Components):len(r.Components)]
+		rates = rates[len(r.Components):]
 		for i, comp := range r.Components {
-			rates[i], _ = percentFraction(comp.Rate) // a bad rate is reported by Validate
+			rs[i], _ = percentFraction(comp.Rate) // a bad rate is reported by Validate
 		}
-		c.regions[k] = totalsRegion{in: r, index: k, rates: rates}
+		c.regions[k] = totalsRegion{in: r, index: k, rates: rs}
 	}
 
 	c.lines = make([]totalsLine, len(lines))
+	nComps := 0
 	for i, l := range lines {
-		f := "lines[" + strconv.Itoa(i) + "]"
 		tl := totalsLine{region: -1}
-		tl.gross = c.amountUnits(&v, f+".gross", l.Gross, false)
-		tl.items = c.discountItems(&v, f+".discounts", l.Discounts)
+		if u, reason := c.amountUnits(l.Gross, false); reason != "" {
+			v.Add(lineField(i, ".gross"), moneyText(l.Gross), reason)
+		} else {
+			tl.gross = u
+		}
+		for j, d := range l.Discounts {
+			c.checkDiscount(&v, d, func() string { return lineField(i, ".discounts["+strconv.Itoa(j)+"]") })
+		}
 		if l.TaxRegion != "" {
-			if k, ok := codes[l.TaxRegion]; ok {
+			if k := c.regionIndex(l.TaxRegion, len(regions)); k >= 0 {
 				tl.region = k
 				if len(c.regions[k].members) == 0 {
 					c.order = append(c.order, k)
 				}
 				c.regions[k].members = append(c.regions[k].members, i)
+				nComps += len(regions[k].Components)
 			} else {
-				v.Add(f+".taxRegion", l.TaxRegion, "is not the code of one of the invoice's tax regions")
+				v.Add(lineField(i, ".taxRegion"), l.TaxRegion, "is not the code of one of the invoice's tax regions")
 			}
 		}
 		c.lines[i] = tl
 	}
-	c.invItems = c.discountItems(&v, "discounts", invDiscounts)
+	for j, d := range invDiscounts {
+		c.checkDiscount(&v, d, func() string { return "discounts[" + strconv.Itoa(j) + "]" })
+	}
 	if err := v.Err(totalsObject); err != nil {
 		return nil, err
+	}
+	comps := make([]int64, nComps)
+	for i := range c.lines {
+		if k := c.lines[i].region; k >= 0 {
+			n := len(regions[k].Components)
+			c.lines[i].comps, comps = comps[:n:n], comps[n:]
+		}
 	}
 	return c, nil
 }
 
-// amountUnits returns m as minor units of c.cur, recording in v why it cannot be: another
-// currency, not a whole number of minor units, out of the int64 range, or negative when
-// nonNegative.
-func (c *totalsCalc) amountUnits(v *psa.Validator, field string, m psa.Money, nonNegative bool) int64 {
-	if c.cur == currency.XXX {
-		return 0 // reported once, as "currency"
+// regionIndex returns the index of the first of the first n regions with code, or -1. Regions
+// are few: a linear search is faster than a map.
+func (c *totalsCalc) regionIndex(code string, n int) int {
+	for k := range n {
+		if c.regions[k].in.Code == code {
+			return k
+		}
 	}
-	if m.Currency() != c.cur {
-		v.Add(field, moneyText(m), "is not in the invoice's currency "+c.cur.String())
-		return 0
-	}
-	if nonNegative && m.Sign() < 0 {
-		v.Add(field, moneyText(m), "is negative")
-		return 0
-	}
-	if !m.IsRounded() {
-		v.Add(field, moneyText(m), "is not a whole number of minor units")
-		return 0
+	return -1
+}
+
+// lineField names a field of line i.
+func lineField(i int, field string) string { return "lines[" + strconv.Itoa(i) + "]" + field }
+
+// regionField names a field of region k.
+func regionField(k int, field string) string { return "regions[" + strconv.Itoa(k) + "]" + field }
+
+// amountUnits returns m as minor units of c.cur, or the reason it cannot be: another currency,
+// not a whole number of minor units, out of the int64 range, or negative when nonNegative.
+func (c *totalsCalc) amountUnits(m psa.Money, nonNegative bool) (int64, string) {
+	switch {
+	case c.cur == currency.XXX:
+		return 0, "" // reported once, as "currency"
+	case m.Currency() != c.cur:
+		return 0, "is not in the invoice's currency " + c.cur.String()
+	case nonNegative && m.Sign() < 0:
+		return 0, "is negative"
+	case !m.IsRounded():
+		return 0, "is not a whole number of minor units"
 	}
 	u, err := m.MinorUnits()
 	if err != nil || u == math.MinInt64 {
-		v.Add(field, moneyText(m), "is out of range")
-		return 0
+		return 0, "is out of range"
 	}
-	return u
+	return u, ""
 }
 
-// discountItems validates discounts, the discounts at field, into items.
-func (c *totalsCalc) discountItems(v *psa.Validator, field string, discounts []Discount) []discountItem {
-	if len(discounts) == 0 {
-		return nil
-	}
-	items := make([]discountItem, len(discounts))
-	for j, d := range discounts {
-		f := field + "[" + strconv.Itoa(j) + "]"
-		hasPct, hasAmount := !d.Percent.IsZero(), d.Amount.Currency() != currency.XXX
-		switch {
-		case hasPct && hasAmount:
-			v.Add(f, "", "sets both a percentage and an amount; a discount is one or the other")
-		case hasPct:
-			pct, reason := percentFraction(d.Percent)
-			if reason != "" {
-				v.Add(f+".percent", percentText(d.Percent), reason)
-			}
-			items[j] = discountItem{percent: d.Percent, pct: pct, isPct: true}
-		case hasAmount:
-			items[j] = discountItem{amount: c.amountUnits(v, f+".amount", d.Amount, true)}
-		default:
-			v.Add(f, "", "sets neither a percentage nor an amount")
+// checkDiscount records in v every broken rule of d, the discount at field().
+func (c *totalsCalc) checkDiscount(v *psa.Validator, d Discount, field func() string) {
+	hasPct, hasAmount := !d.Percent.IsZero(), d.Amount.Currency() != currency.XXX
+	switch {
+	case hasPct && hasAmount:
+		v.Add(field(), "", "sets both a percentage and an amount; a discount is one or the other")
+	case hasPct:
+		if _, reason := percentFraction(d.Percent); reason != "" {
+			v.Add(field()+".percent", percentText(d.Percent), reason)
 		}
+	case hasAmount:
+		if _, reason := c.amountUnits(d.Amount, true); reason != "" {
+			v.Add(field()+".amount", moneyText(d.Amount), reason)
+		}
+	default:
+		v.Add(field(), "", "sets neither a percentage nor an amount")
 	}
-	return items
 }
 
-// discountSum returns the rounded amounts of items applied to of (>= 0), their sum, and whether
-// the sum is at most of.
-func (c *totalsCalc) discountSum(items []discountItem, of uint64) ([]uint64, uint64, bool) {
-	amounts := make([]uint64, len(items))
+// discountUnits returns the magnitude of d, a valid discount, applied to of (>= 0): a percentage
+// of it rounded once, or the amount.
+func (c *totalsCalc) discountUnits(d Discount, of uint64) uint64 {
+	if !d.Percent.IsZero() {
+		f, _ := percentFraction(d.Percent)
+		return uint64(roundMul(int64(of), f, c.opts.Rounding))
+	}
+	u, _ := d.Amount.MinorUnits()
+	return uint64(u)
+}
+
+// discountSum returns the sum of discounts applied to of (>= 0), and whether it is at most of.
+func (c *totalsCalc) discountSum(discounts []Discount, of uint64) (uint64, bool) {
 	var sum uint64
-	ok := true
-	for j, it := range items {
-		a := uint64(it.amount)
-		if it.isPct {
-			a = uint64(roundMul(int64(of), it.pct, c.opts.Rounding))
-		}
-		amounts[j] = a
+	for _, d := range discounts {
 		var carry uint64
-		sum, carry = bits.Add64(sum, a, 0)
-		ok = ok && carry == 0
+		if sum, carry = bits.Add64(sum, c.discountUnits(d, of), 0); carry != 0 || sum > of {
+			return 0, false
+		}
 	}
-	return amounts, sum, ok && sum <= of
+	return sum, true
 }
 
-// discountText shows discounts and their amounts in an error: "10% (10.00 USD) + 95.00 USD =
+// discountText shows discounts applied to of in an error: "10% (10.00 USD) + 95.00 USD =
 // 105.00 USD".
-func (c *totalsCalc) discountText(items []discountItem, amounts []uint64) string {
+func (c *totalsCalc) discountText(discounts []Discount, of uint64) string {
 	var b strings.Builder
 	total := new(big.Int)
-	for j, it := range items {
+	for j, d := range discounts {
 		if j > 0 {
 			b.WriteString(" + ")
 		}
-		a := new(big.Int).SetUint64(amounts[j])
+		a := new(big.Int).SetUint64(c.discountUnits(d, of))
 		total.Add(total, a)
-		if it.isPct {
-			b.WriteString(it.percent.String() + "% (" + c.bigText(a) + ")")
+		if !d.Percent.IsZero() {
+			b.WriteString(d.Percent.String() + "% (" + c.bigText(a) + ")")
 		} else {
 			b.WriteString(c.bigText(a))
 		}
 	}
-	if len(items) > 1 {
+	if len(discounts) > 1 {
 		b.WriteString(" = " + c.bigText(total))
 	}
 	return b.String()
@@ -658,9 +662,10 @@ func (c *totalsCalc) discountLines() error {
 	var v psa.Validator
 	for i := range c.lines {
 		l := &c.lines[i]
-		amounts, sum, ok := c.discountSum(l.items, absUnits(l.gross))
+		of := absUnits(l.gross)
+		sum, ok := c.discountSum(c.in[i].Discounts, of)
 		if !ok {
-			v.Add("lines["+strconv.Itoa(i)+"].discounts", c.discountText(l.items, amounts),
+			v.Add(lineField(i, ".discounts"), c.discountText(c.in[i].Discounts, of),
 				"is a discount larger than its line (gross "+c.text(l.gross)+")")
 			continue
 		}
@@ -675,26 +680,32 @@ func (c *totalsCalc) discountLines() error {
 
 // discountInvoice computes the invoice discounts and spreads them over the lines.
 func (c *totalsCalc) discountInvoice() error {
-	nets := make([]int64, len(c.lines))
 	var total units
-	for i, l := range c.lines {
-		nets[i] = l.net
+	for _, l := range c.lines {
 		total.add(l.net)
 	}
 	if total.overflow {
 		return psa.Invalid(totalsObject, "lines", "", "add up to an amount out of range")
 	}
-	amounts, sum, ok := c.discountSum(c.invItems, absUnits(total.n))
+	of := absUnits(total.n)
+	sum, ok := c.discountSum(c.invIn, of)
 	if !ok {
-		return psa.Invalid(totalsObject, "discounts", c.discountText(c.invItems, amounts),
+		return psa.Invalid(totalsObject, "discounts", c.discountText(c.invIn, of),
 			"is larger than the invoice's net after line discounts, "+c.text(total.n))
+	}
+	if sum == 0 {
+		return nil
 	}
 	d := int64(sum) // <= |total|
 	if total.n < 0 {
 		d = -d
 	}
-	shares, err := c.spreadDiscount(d, nets, total.n)
-	if err != nil {
+	nets := make([]int64, 2*len(c.lines))
+	nets, shares := nets[:len(c.lines)], nets[len(c.lines):]
+	for i, l := range c.lines {
+		nets[i] = l.net
+	}
+	if err := c.spreadDiscount(shares, d, nets, total.n); err != nil {
 		return err
 	}
 	for i := range c.lines {
@@ -704,50 +715,140 @@ func (c *totalsCalc) discountInvoice() error {
 	return nil
 }
 
-// spreadDiscount splits d (signed like total, |d| <= |total|) over lines of the given nets
-// (summing to total) pro rata to them.
-func (c *totalsCalc) spreadDiscount(d int64, nets []int64, total int64) ([]int64, error) {
-	if d == 0 || !mixedSigns(nets) {
-		return c.allocate(d, nets)
+// spreadDiscount splits d (signed like total, |d| <= |total|) into shares over lines of the given
+// nets (summing to total) pro rata to them.
+func (c *totalsCalc) spreadDiscount(shares []int64, d int64, nets []int64, total int64) error {
+	if !mixedSigns(nets) {
+		return c.allocate(shares, d, nets)
 	}
 	// Line i's exact share is d x nets[i] / total: nets[i] times a fraction from 0 to 1, so it
 	// has the sign of nets[i] and |share| <= |nets[i]|, and the 128-bit division fits.
 	den := absUnits(total)
-	floors := make([]int64, len(nets))
-	rems := make([]uint64, len(nets))
+	rems := c.scratch(len(nets))
 	for i, n := range nets {
 		hi, lo := bits.Mul64(absUnits(d), absUnits(n))
 		q, r := bits.Div64(hi, lo, den)
-		floors[i], rems[i] = floorTarget(n < 0, q, r, den)
+		shares[i], rems[i] = floorTarget(n < 0, q, r, den)
 	}
-	shares, ok := roundToTotal(d, floors, rems)
-	if !ok {
-		return nil, psa.Invalid(totalsObject, "discounts", c.text(d), "cannot be spread exactly over the lines")
+	if !c.settleTo(shares, rems, d) {
+		return psa.Invalid(totalsObject, "discounts", c.text(d), "cannot be spread exactly over the lines")
 	}
-	return shares, nil
+	return nil
 }
 
-// allocate splits total over weights of one sign (or zero) with psa.Money.Allocate, weighted by
-// their magnitudes; a zero total gives zeros.
-func (c *totalsCalc) allocate(total int64, weights []int64) ([]int64, error) {
-	out := make([]int64, len(weights))
+// allocate splits total into shares over weights of one sign (or zero), weighted by their
+// magnitudes, by the largest-remainder method exactly as psa.Money.Allocate does: each share is
+// the whole part of |total| x |weight| / sum, the units left over go one each to the largest
+// remainders (equal remainders to the earlier line), and a negative total is split as its
+// magnitude and negated. A zero total gives zeros. When the weights' magnitudes sum beyond a
+// uint64, or total exceeds them, it calls psa.Money.Allocate itself.
+func (c *totalsCalc) allocate(shares []int64, total int64, weights []int64) error {
 	if total == 0 {
-		return out, nil
+		clear(shares)
+		return nil
 	}
+	t := absUnits(total)
+	var sum uint64
+	ok := true
+	for _, w := range weights {
+		var carry uint64
+		sum, carry = bits.Add64(sum, absUnits(w), 0)
+		ok = ok && carry == 0
+	}
+	if !ok || t > sum {
+		return c.allocateMoney(shares, total, weights)
+	}
+	rems := c.scratch(len(weights))
+	left := t
+	for i, w := range weights {
+		hi, lo := bits.Mul64(t, absUnits(w)) // the quotient is at most |w|: no overflow
+		q, r := bits.Div64(hi, lo, sum)
+		shares[i], rems[i] = int64(q), r
+		left -= q
+	}
+	if !c.settle(shares, rems, left) {
+		return psa.Invalid(totalsObject, "lines", c.text(total), "cannot be spread exactly over the lines")
+	}
+	if total < 0 {
+		for i := range shares {
+			shares[i] = -shares[i]
+		}
+	}
+	return nil
+}
+
+// allocateMoney is allocate by psa.Money.Allocate, for weights beyond allocate's arithmetic.
+func (c *totalsCalc) allocateMoney(shares []int64, total int64, weights []int64) error {
 	ws := make([]decimal.Decimal, len(weights))
 	for i, w := range weights {
-		ws[i] = decimal.New(int64(absUnits(w)), 0)
+		ws[i] = decimal.NewFromUint64(absUnits(w))
 	}
 	parts, err := c.money(total).Allocate(ws)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i, p := range parts {
-		if out[i], err = p.MinorUnits(); err != nil {
-			return nil, err
+		if shares[i], err = p.MinorUnits(); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// settleTo adds to shares, the floors of exact shares whose remainders are rems, the units they
+// lack to sum to total (see settle).
+func (c *totalsCalc) settleTo(shares []int64, rems []uint64, total int64) bool {
+	s := units{n: total}
+	for _, x := range shares {
+		s.add(-x)
+	}
+	return !s.overflow && s.n >= 0 && c.settle(shares, rems, uint64(s.n))
+}
+
+// settle adds one unit each to the left shares with the largest remainders, equal remainders
+// going to the earlier share. It reports false when fewer than left shares have a remainder,
+// which the callers rule out: the remainders sum to left whole units.
+func (c *totalsCalc) settle(shares []int64, rems []uint64, left uint64) bool {
+	if left == 0 {
+		return true
+	}
+	idx := c.idx[:0]
+	for i, r := range rems {
+		if r > 0 {
+			idx = append(idx, i)
+		}
+	}
+	c.idx = idx
+	if left > uint64(len(idx)) {
+		return false
+	}
+	if len(idx) <= 32 {
+		// Few shares: take the first largest remainder left times, as psa.Money.Allocate does.
+		for range left {
+			best := idx[0]
+			for _, i := range idx {
+				if rems[i] > rems[best] {
+					best = i
+				}
+			}
+			shares[best]++
+			rems[best] = 0
+		}
+		return true
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
+	for _, i := range idx[:left] {
+		shares[i]++
+	}
+	return true
+}
+
+// scratch returns c's scratch remainders, of length n.
+func (c *totalsCalc) scratch(n int) []uint64 {
+	if cap(c.rems) < n {
+		c.rems = make([]uint64, n)
+	}
+	return c.rems[:n]
 }
 
 // tax computes every used region's tax and spreads it over the region's lines.
@@ -762,59 +863,54 @@ func (c *totalsCalc) tax() error {
 
 // taxRegion computes r's base and components and the lines' shares of them.
 func (c *totalsCalc) taxRegion(r *totalsRegion) error {
-	field := "regions[" + strconv.Itoa(r.index) + "]"
-	nets := make([]int64, len(r.members))
+	rangeErr := func() error {
+		return psa.Invalid(totalsObject, regionField(r.index, ""), r.in.Code, "has a base or tax out of range")
+	}
+	n := len(r.members)
+	buf := make([]int64, 4*n+len(r.in.Components))
+	nets, earlier, weights, shares := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:4*n]
+	r.comps = buf[4*n:]
+	var base units
 	for m, i := range r.members {
 		nets[m] = c.lines[i].net
+		base.add(nets[m])
 	}
-	base := sumUnits(nets...)
 	if base.overflow {
-		return psa.Invalid(totalsObject, field, r.in.Code, "has lines whose nets add up to an amount out of range")
+		return rangeErr()
 	}
 	r.base = base.n
-	n := len(r.in.Components)
-	r.comps = make([]int64, n)
-	for _, i := range r.members {
-		c.lines[i].comps = make([]int64, n)
-	}
 	if c.opts.Treatment != Taxed {
 		return nil
 	}
-	earlier := make([]int64, len(r.members)) // each line's shares of the earlier components
-	weights := make([]int64, len(r.members))
-	var earlierTax units // the region's earlier components
+	var earlierTax, tax units // the region's earlier components and all of them
 	for k, comp := range r.in.Components {
-		kbase := units{n: r.base}
+		kbase := base
 		copy(weights, nets)
 		if comp.Compound {
 			kbase.add(earlierTax.n)
 			for m := range weights {
 				s := units{n: weights[m]}
 				s.add(earlier[m])
-				if s.overflow {
-					kbase.overflow = true
-				}
+				kbase.overflow = kbase.overflow || s.overflow
 				weights[m] = s.n
 			}
 		}
 		if kbase.overflow {
-			return psa.Invalid(totalsObject, field, r.in.Code, "has a compound base out of range")
+			return rangeErr()
 		}
-		var shares []int64
 		if c.opts.PerLine {
-			shares = make([]int64, len(weights))
+			var sum units
 			for m, w := range weights {
 				shares[m] = roundMul(w, r.rates[k], c.opts.Rounding)
+				sum.add(shares[m])
 			}
-			sum := sumUnits(shares...)
 			if sum.overflow {
-				return psa.Invalid(totalsObject, field, r.in.Code, "has a tax out of range")
+				return rangeErr()
 			}
 			r.comps[k] = sum.n
 		} else {
 			r.comps[k] = roundMul(kbase.n, r.rates[k], c.opts.Rounding)
-			var err error
-			if shares, err = c.spreadTax(r.comps[k], weights, r.rates[k]); err != nil {
+			if err := c.spreadTax(shares, r.comps[k], weights, r.rates[k]); err != nil {
 				return err
 			}
 		}
@@ -823,55 +919,84 @@ func (c *totalsCalc) taxRegion(r *totalsRegion) error {
 			s := units{n: earlier[m]}
 			s.add(shares[m])
 			if s.overflow {
-				return psa.Invalid(totalsObject, field, r.in.Code, "has a tax out of range")
+				return rangeErr()
 			}
 			earlier[m] = s.n
 		}
-		if earlierTax.add(r.comps[k]); earlierTax.overflow {
-			return psa.Invalid(totalsObject, field, r.in.Code, "has a tax out of range")
+		earlierTax.add(r.comps[k])
+		tax.add(r.comps[k])
+		if tax.overflow {
+			return rangeErr()
 		}
-	}
-	tax := sumUnits(r.comps...)
-	if tax.overflow {
-		return psa.Invalid(totalsObject, field, r.in.Code, "has a tax out of range")
 	}
 	r.tax = tax.n
 	return nil
 }
 
 // spreadTax splits tax, a region's component at rate f of the sum of weights (the lines' bases
-// for it), over the lines: with psa.Money.Allocate weighted by the bases when they have one
-// sign, else each line's exact tax (its base x f) rounded down plus the units left over by
-// largest remainder (see ComputeTotals).
-func (c *totalsCalc) spreadTax(tax int64, weights []int64, f fraction) ([]int64, error) {
+// for it), into shares over the lines: by largest remainder weighted by the bases when they
+// have one sign, else each line's exact tax (its base x f) rounded down plus the units left
+// over by largest remainder (see ComputeTotals).
+func (c *totalsCalc) spreadTax(shares []int64, tax int64, weights []int64, f fraction) error {
 	if !mixedSigns(weights) {
-		return c.allocate(tax, weights)
+		return c.allocate(shares, tax, weights)
 	}
-	floors := make([]int64, len(weights))
-	rems := make([]uint64, len(weights))
+	rems := c.scratch(len(weights))
 	for i, w := range weights {
 		q, r := mulFraction(w, f)
-		floors[i], rems[i] = floorTarget(w < 0, q, r, f.den)
+		shares[i], rems[i] = floorTarget(w < 0, q, r, f.den)
 	}
-	shares, ok := roundToTotal(tax, floors, rems)
-	if !ok {
-		return nil, psa.Invalid(totalsObject, "tax", c.text(tax), "cannot be spread exactly over the lines")
+	if !c.settleTo(shares, rems, tax) {
+		return psa.Invalid(totalsObject, "tax", c.text(tax), "cannot be spread exactly over the lines")
 	}
-	return shares, nil
+	return nil
 }
 
-// money returns u minor units of c.cur.
+// money returns u minor units of c.cur. Amounts are immutable, so equal amounts of the result
+// may share one Money: a net equal to the gross, a tax equal to its only component.
 func (c *totalsCalc) money(u int64) psa.Money {
+	if u == 0 {
+		return c.zero
+	}
+	e := &c.cache[uint64(u)%uint64(len(c.cache))]
+	if e.set && e.u == u {
+		return e.m
+	}
 	m, _ := psa.NewMoney(decimal.New(u, -c.scale), c.cur) // c.cur was checked to be a currency
+	*e = cachedMoney{u: u, m: m, set: true}
 	return m
+}
+
+// cachedMoney is an entry of totalsCalc's cache of amounts.
+type cachedMoney struct {
+	u   int64
+	m   psa.Money
+	set bool
 }
 
 // totals assembles the result.
 func (c *totalsCalc) totals() (Totals, error) {
 	t := Totals{
 		Lines:     make([]LineTotals, len(c.lines)),
+		Regions:   make([]RegionTax, 0, len(c.order)),
 		Treatment: c.opts.Treatment,
 		Reason:    c.opts.Reason,
+	}
+	nComps := 0
+	for _, l := range c.lines {
+		nComps += len(l.comps)
+	}
+	for _, k := range c.order {
+		nComps += len(c.regions[k].comps)
+	}
+	comps := make([]ComponentTax, nComps)
+	components := func(in []TaxComponent, amounts []int64) []ComponentTax {
+		out := comps[:len(in):len(in)]
+		comps = comps[len(in):]
+		for k, comp := range in {
+			out[k] = ComponentTax{Name: comp.Name, Rate: comp.Rate, Compound: comp.Compound, Amount: c.money(amounts[k])}
+		}
+		return out
 	}
 	var subtotal, discount, net, tax units
 	for i, l := range c.lines {
@@ -884,31 +1009,31 @@ func (c *totalsCalc) totals() (Totals, error) {
 			LineDiscount:    c.money(l.lineDis),
 			InvoiceDiscount: c.money(l.invDis),
 			Net:             c.money(l.net),
+			Tax:             c.zero,
 		}
-		var ltax units
 		if l.region >= 0 {
-			comps := c.regions[l.region].in.Components
-			lt.Components = make([]ComponentTax, len(comps))
-			for k, comp := range comps {
-				ltax.add(l.comps[k])
-				lt.Components[k] = ComponentTax{Name: comp.Name, Rate: comp.Rate, Compound: comp.Compound, Amount: c.money(l.comps[k])}
+			var ltax units
+			for _, a := range l.comps {
+				ltax.add(a)
 			}
+			if ltax.overflow {
+				return Totals{}, psa.Invalid(totalsObject, lineField(i, ""), "", "has a tax out of range")
+			}
+			lt.Tax = c.money(ltax.n)
+			lt.Components = components(c.regions[l.region].in.Components, l.comps)
 		}
-		if ltax.overflow {
-			return Totals{}, psa.Invalid(totalsObject, "lines["+strconv.Itoa(i)+"]", "", "has a tax out of range")
-		}
-		lt.Tax = c.money(ltax.n)
 		t.Lines[i] = lt
 	}
 	for _, k := range c.order {
 		r := c.regions[k]
-		rt := RegionTax{Code: r.in.Code, Name: r.in.Name, Base: c.money(r.base), Tax: c.money(r.tax)}
-		rt.Components = make([]ComponentTax, len(r.comps))
-		for j, comp := range r.in.Components {
-			rt.Components[j] = ComponentTax{Name: comp.Name, Rate: comp.Rate, Compound: comp.Compound, Amount: c.money(r.comps[j])}
-		}
-		t.Regions = append(t.Regions, rt)
+		t.Regions = append(t.Regions, RegionTax{
+			Code: r.in.Code, Name: r.in.Name, Base: c.money(r.base),
+			Components: components(r.in.Components, r.comps), Tax: c.money(r.tax),
+		})
 		tax.add(r.tax)
+	}
+	if len(t.Regions) == 0 {
+		t.Regions = nil
 	}
 	total := units{n: net.n}
 	total.add(tax.n)

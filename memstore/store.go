@@ -8,6 +8,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -65,6 +66,11 @@ type Store struct {
 	queues          *table[psa.QueueID, servicedesk.Queue]
 	counters        *table[psa.TenantID, ticketCounter]
 	deskSettings    *table[psa.TenantID, deskSettings]
+
+	schemes          *table[psa.NumberingSchemeID, invoice.Scheme]
+	invoices         *table[psa.InvoiceID, invoice.Invoice]
+	invoicesByNumber *unique[psa.InvoiceID, invoice.Invoice]
+	invoicesByClient *grouping[psa.InvoiceID, invoice.Invoice]
 }
 
 // New returns an empty Store.
@@ -73,6 +79,7 @@ func New() *Store {
 	s.initClients()
 	s.initContracts()
 	s.initServiceDesk()
+	s.initInvoices()
 	return s
 }
 
@@ -101,6 +108,9 @@ type Tx struct {
 	queues       *view[psa.QueueID, servicedesk.Queue]
 	counters     *view[psa.TenantID, ticketCounter]
 	deskSettings *view[psa.TenantID, deskSettings]
+
+	schemes  *view[psa.NumberingSchemeID, invoice.Scheme]
+	invoices *view[psa.InvoiceID, invoice.Invoice]
 }
 
 func (s *Store) begin(exclusive bool) *Tx {
@@ -119,6 +129,8 @@ func (s *Store) begin(exclusive bool) *Tx {
 	tx.queues = newView(tx, s.queues)
 	tx.counters = newView(tx, s.counters)
 	tx.deskSettings = newView(tx, s.deskSettings)
+	tx.schemes = newView(tx, s.schemes)
+	tx.invoices = newView(tx, s.invoices)
 	return tx
 }
 

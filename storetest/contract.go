@@ -519,7 +519,7 @@ func testContractNoAliasing(t *testing.T, h Harness) {
 	})
 	c := newContract(newID[psa.ContractID](t), randomID[psa.ClientID](), "C")
 	contractKind.store(t, h.Contract, c)
-	checkNoAliasing(t, h.Contract, partKind, fullPart(t, newID[psa.PartID](t), c.ID))
+	t.Run("part", func(t *testing.T) { checkNoAliasing(t, h.Contract, partKind, fullPart(t, newID[psa.PartID](t), c.ID)) })
 
 	// History entries returned are the caller's.
 	history := []contract.HistoryEntry{entry(c.ID, 1, ts0, "ana", "one"), entry(c.ID, 2, ts0, "ana", "two")}

@@ -78,7 +78,7 @@
 // instead of failing. The instants and durations the suite stores have microsecond precision,
 // so a database that keeps microseconds (PostgreSQL) round-trips them exactly. The ticket
 // Numbers the suite stores are positive and below 2^53 (so a JSON or float64 column keeps them
-// too), but are not taken from NextTicketNumber: a store must not tie the two together. The
+// too), and most are not drawn from NextTicketNumber: CreateTicket stores the Number it is given. The
 // contracts, tickets and time entries the suite stores mostly belong to clients it has not
 // stored, as their store methods take a ClientID as a plain value; parts and history entries
 // belong to stored contracts, and notes to stored tickets. A Put of an unknown ID with a version

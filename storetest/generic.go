@@ -55,6 +55,9 @@ func wantReadBack[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], 
 		for _, o := range owners {
 			for _, limit := range limits {
 				what := fmt.Sprintf("%s with Limit %d", l.name, limit)
+				if l.whole {
+					what = l.name
+				}
 				got := k.wantListed(t, run, l, o, limit, what, ids[o])
 				for _, s := range samples {
 					if g, ok := find(got, k.idOf, k.idOf(s.want)); ok {

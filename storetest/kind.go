@@ -188,8 +188,9 @@ func (k kind[Tx, K, O, V]) numbered() bool {
 // hasLookup reports whether the kind's store looks values up by their key.
 func (k kind[Tx, K, O, V]) hasLookup() bool { return k.find != nil || k.findIn != nil }
 
-// keyNumber returns the number that stands for key in a kind whose key is a number: distinct
-// keys give distinct numbers (an FNV-1a hash, 1 to 2^53), and "" gives 0.
+// keyNumber returns the number that stands for key in a kind whose key is a number: an FNV-1a
+// hash of key from 1 to 2^53, so that the few distinct keys of a case give distinct numbers but
+// for a collision too unlikely to matter; "" gives 0.
 func keyNumber(key string) int64 {
 	if key == "" {
 		return 0

@@ -1191,6 +1191,38 @@ var deskMutants = []mutant{
 		}),
 	},
 	{
+		name: "drops-sub-issue-overrides", breaks: "does not store a policy's overrides for a sub-issue type",
+		kills: []string{"RoundTripPolicy"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.putPolicy = func(ctx context.Context, p servicedesk.Policy) error {
+				p.ByIssue = slices.DeleteFunc(slices.Clone(p.ByIssue), func(o servicedesk.IssueTargets) bool { return o.SubIssueType != "" })
+				return m.Tx.PutPolicy(ctx, p)
+			}
+		}),
+	},
+	{
+		name: "forgets-weekend-hours", breaks: "stores a calendar's working hours for Monday to Friday only",
+		kills: []string{"RoundTripCalendar"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.putCalendar = func(ctx context.Context, c servicedesk.Calendar) error {
+				c.Week[time.Saturday], c.Week[time.Sunday] = nil, nil
+				return m.Tx.PutCalendar(ctx, c)
+			}
+		}),
+	},
+	{
+		name: "keeps-queue-names", breaks: "keeps a queue's first name when PutQueue replaces it",
+		kills: []string{"RoundTripQueue"},
+		wrapDesk: mutateDesk(func(m *deskTxMutant) {
+			m.putQueue = func(ctx context.Context, q servicedesk.Queue) error {
+				if stored, err := m.Tx.GetQueue(ctx, q.ID); err == nil && q.Version != 0 {
+					q.Name = stored.Name
+				}
+				return m.Tx.PutQueue(ctx, q)
+			}
+		}),
+	},
+	{
 		name: "notes-newest-first", breaks: "lists a ticket's notes in descending ID order",
 		kills: []string{"RoundTripNote"},
 		wrapDesk: mutateDesk(func(m *deskTxMutant) {
