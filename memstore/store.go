@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/billing"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
@@ -71,6 +72,9 @@ type Store struct {
 	invoices         *table[psa.InvoiceID, invoice.Invoice]
 	invoicesByNumber *unique[psa.InvoiceID, invoice.Invoice]
 	invoicesByClient *grouping[psa.InvoiceID, invoice.Invoice]
+
+	salesItems         *table[psa.SalesItemID, billing.SalesItem]
+	salesItemsByClient *grouping[psa.SalesItemID, billing.SalesItem]
 }
 
 // New returns an empty Store.
@@ -80,6 +84,7 @@ func New() *Store {
 	s.initContracts()
 	s.initServiceDesk()
 	s.initInvoices()
+	s.initBilling()
 	return s
 }
 
@@ -111,6 +116,8 @@ type Tx struct {
 
 	schemes  *view[psa.NumberingSchemeID, invoice.Scheme]
 	invoices *view[psa.InvoiceID, invoice.Invoice]
+
+	salesItems *view[psa.SalesItemID, billing.SalesItem]
 }
 
 func (s *Store) begin(exclusive bool) *Tx {
@@ -131,6 +138,7 @@ func (s *Store) begin(exclusive bool) *Tx {
 	tx.deskSettings = newView(tx, s.deskSettings)
 	tx.schemes = newView(tx, s.schemes)
 	tx.invoices = newView(tx, s.invoices)
+	tx.salesItems = newView(tx, s.salesItems)
 	return tx
 }
 

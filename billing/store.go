@@ -1,0 +1,31 @@
+package billing
+
+import (
+	"context"
+
+	"github.com/psakit/psa"
+	"github.com/psakit/psa/invoice"
+	"github.com/psakit/psa/servicedesk"
+)
+
+// SalesItemStore keeps sales items. Like every store of psa it takes and returns copies,
+// isolates transactions, and may report a lost race with an error wrapping psa.ErrConflict.
+type SalesItemStore interface {
+	// GetSalesItem returns the sales item with id, or a *psa.NotFoundError.
+	GetSalesItem(ctx context.Context, id psa.SalesItemID) (SalesItem, error)
+	// CreateSalesItem stores it as given; a taken ID is a *psa.AlreadyExistsError.
+	CreateSalesItem(ctx context.Context, it SalesItem) error
+	// UpdateSalesItem replaces the stored item it.ID; it.Version must be the stored version (else
+	// a *psa.VersionConflictError) and is stored increased by one.
+	UpdateSalesItem(ctx context.Context, it SalesItem) error
+	// ListSalesItems returns a page of client's sales items in ascending ID order.
+	ListSalesItems(ctx context.Context, client psa.ClientID, page psa.PageRequest) (psa.Page[SalesItem], error)
+}
+
+// Tx is the transaction billing runs in: every store of the packages it reads (clients,
+// contracts, time) and writes (invoices), and its own.
+type Tx interface {
+	servicedesk.Tx
+	invoice.Tx
+	SalesItemStore
+}
