@@ -27,9 +27,9 @@ func newEnv(t *testing.T) *env {
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	opts := psa.Options{Now: func() time.Time { return now }}
 	s := memstore.New()
-	return &env{store: s,
-		clients: client.NewService(memstore.Runner[client.Tx](s), &client.Options{Options: opts}),
-		billing: billing.NewService(memstore.Runner[billing.Tx](s), &billing.Options{Options: opts})}
+	b, err := billing.NewService(memstore.Runner[billing.Tx](s), &billing.Options{Options: opts})
+	require.NoError(t, err)
+	return &env{store: s, clients: client.NewService(memstore.Runner[client.Tx](s), &client.Options{Options: opts}), billing: b}
 }
 
 func (e *env) client(t *testing.T, name, cur string, parent psa.ClientID) client.Client {

@@ -3,6 +3,8 @@ package billing
 import (
 	"context"
 
+	"github.com/google/uuid"
+
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
@@ -22,10 +24,24 @@ type SalesItemStore interface {
 	ListSalesItems(ctx context.Context, client psa.ClientID, page psa.PageRequest) (psa.Page[SalesItem], error)
 }
 
+// ClaimStore keeps the claims of billed items, under the same rules as SalesItemStore.
+type ClaimStore interface {
+	// CreateClaim stores c; a taken LineID is a *psa.AlreadyExistsError.
+	CreateClaim(ctx context.Context, c Claim) error
+	// UpdateClaim replaces the stored claim c.LineID (claims carry no version: only Released
+	// changes, when an invoice is voided), or gives a *psa.NotFoundError.
+	UpdateClaim(ctx context.Context, c Claim) error
+	// ListClaims returns every claim on subject, in ascending LineID order.
+	ListClaims(ctx context.Context, subject uuid.UUID) ([]Claim, error)
+	// ListInvoiceClaims returns every claim made by invoice, in ascending LineID order.
+	ListInvoiceClaims(ctx context.Context, invoice psa.InvoiceID) ([]Claim, error)
+}
+
 // Tx is the transaction billing runs in: every store of the packages it reads (clients,
 // contracts, time) and writes (invoices), and its own.
 type Tx interface {
 	servicedesk.Tx
 	invoice.Tx
 	SalesItemStore
+	ClaimStore
 }

@@ -14,6 +14,9 @@ var _ billing.Tx = (*Tx)(nil)
 func (s *Store) initBilling() {
 	s.salesItems = newTable("sales item", func(it billing.SalesItem) psa.SalesItemID { return it.ID }, nil)
 	s.salesItemsByClient = s.salesItems.addGrouping(func(it billing.SalesItem) uuid.UUID { return it.ClientID.UUID })
+	s.claims = newTable("claim", func(c billing.Claim) psa.InvoiceLineID { return c.LineID }, nil)
+	s.claimsBySubject = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.Subject })
+	s.claimsByInvoice = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.InvoiceID.UUID })
 }
 
 // GetSalesItem implements billing.SalesItemStore.
@@ -34,4 +37,28 @@ func (tx *Tx) UpdateSalesItem(ctx context.Context, it billing.SalesItem) error {
 // ListSalesItems implements billing.SalesItemStore.
 func (tx *Tx) ListSalesItems(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[billing.SalesItem], error) {
 	return tx.salesItems.listGroup(ctx, tx.s.salesItemsByClient, clientID.UUID, page)
+}
+
+// CreateClaim implements billing.ClaimStore.
+func (tx *Tx) CreateClaim(ctx context.Context, c billing.Claim) error {
+	return tx.claims.put(ctx, c.LineID, c, true)
+}
+
+// UpdateClaim implements billing.ClaimStore.
+func (tx *Tx) UpdateClaim(ctx context.Context, c billing.Claim) error {
+	return tx.claims.put(ctx, c.LineID, c, false)
+}
+
+// ListClaims implements billing.ClaimStore.
+func (tx *Tx) ListClaims(ctx context.Context, subject uuid.UUID) ([]billing.Claim, error) {
+	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Claim], error) {
+		return tx.claims.listGroup(ctx, tx.s.claimsBySubject, subject, p)
+	})
+}
+
+// ListInvoiceClaims implements billing.ClaimStore.
+func (tx *Tx) ListInvoiceClaims(ctx context.Context, invoiceID psa.InvoiceID) ([]billing.Claim, error) {
+	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Claim], error) {
+		return tx.claims.listGroup(ctx, tx.s.claimsByInvoice, invoiceID.UUID, p)
+	})
 }

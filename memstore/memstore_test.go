@@ -5,6 +5,7 @@ import (
 
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/servicedesk"
 	"github.com/psakit/psa/storetest"
@@ -18,6 +19,7 @@ func TestConformance(t *testing.T) {
 			Client:      memstore.Runner[client.Tx](s),
 			Contract:    memstore.Runner[contract.Tx](s),
 			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
+			Invoice:     memstore.Runner[invoice.Tx](s),
 		}
 	})
 }

@@ -75,6 +75,9 @@ type Store struct {
 
 	salesItems         *table[psa.SalesItemID, billing.SalesItem]
 	salesItemsByClient *grouping[psa.SalesItemID, billing.SalesItem]
+	claims             *table[psa.InvoiceLineID, billing.Claim]
+	claimsBySubject    *grouping[psa.InvoiceLineID, billing.Claim]
+	claimsByInvoice    *grouping[psa.InvoiceLineID, billing.Claim]
 }
 
 // New returns an empty Store.
@@ -118,6 +121,7 @@ type Tx struct {
 	invoices *view[psa.InvoiceID, invoice.Invoice]
 
 	salesItems *view[psa.SalesItemID, billing.SalesItem]
+	claims     *view[psa.InvoiceLineID, billing.Claim]
 }
 
 func (s *Store) begin(exclusive bool) *Tx {
@@ -139,6 +143,7 @@ func (s *Store) begin(exclusive bool) *Tx {
 	tx.schemes = newView(tx, s.schemes)
 	tx.invoices = newView(tx, s.invoices)
 	tx.salesItems = newView(tx, s.salesItems)
+	tx.claims = newView(tx, s.claims)
 	return tx
 }
 

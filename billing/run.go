@@ -1,0 +1,719 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/psakit/psa"
+	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/invoice"
+	"github.com/psakit/psa/servicedesk"
+)
+
+// RunOptions say what a billing run bills.
+type RunOptions struct {
+	// AsOf is the run date: what is due on it is billed, dated it.
+	AsOf psa.Date
+	// Scheme is the numbering scheme of the invoices; it must be confirmed (seed 000).
+	Scheme psa.NumberingSchemeID
+	// Clients limits the run to these bill-to clients, so that hosts can shard a run across
+	// workers; nil means every client.
+	Clients []psa.ClientID
+	// Preview computes the same result and writes nothing.
+	Preview bool
+}
+
+// Reason says why something was not billed.
+type Reason string
+
+// Reasons in a run's client summaries.
+const (
+	NoBillingInfo Reason = "no billing information"
+	NothingToBill Reason = "nothing to bill"
+	// NotBillable is approved time that no invoice bills: non-billable time, time covered by a
+	// recurring or fixed-price contract, time of a retainer or per-ticket contract (whose
+	// consumption this run does not bill).
+	NotBillable Reason = "approved but not billable"
+	// Unapproved is time waiting for approval: billed by the first run after it is approved.
+	Unapproved Reason = "unapproved time waiting"
+)
+
+// Skip is one reason something of a client was not billed, with what it concerns.
+type Skip struct {
+	Reason Reason
+	Detail string
+	// Entries, Duration and Value describe the time concerned (for NotBillable and Unapproved);
+	// Value is the time at the rates it would be billed at, when they resolve.
+	Entries  int
+	Duration time.Duration
+	Value    psa.Money
+}
+
+// ClientRun is what a run did for one bill-to client.
+type ClientRun struct {
+	ClientID psa.ClientID
+	Name     string
+	Invoices []invoice.Invoice
+	Skipped  []Skip
+	// Err is the error that stopped this client's billing; the client's transaction was rolled
+	// back and the other clients are not affected.
+	Err error
+}
+
+// Run is the result of a billing run.
+type Run struct {
+	AsOf    psa.Date
+	Preview bool
+	Clients []ClientRun
+}
+
+// Invoices returns every invoice the run created, client by client.
+func (r Run) Invoices() []invoice.Invoice {
+	var out []invoice.Invoice
+	for _, c := range r.Clients {
+		out = append(out, c.Invoices...)
+	}
+	return out
+}
+
+// Failed returns the clients whose billing failed.
+func (r Run) Failed() []ClientRun {
+	var out []ClientRun
+	for _, c := range r.Clients {
+		if c.Err != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+var errPreview = errors.New("billing preview: roll back")
+
+// Bill runs billing for the bill-to clients of opts (every client when opts.Clients is nil):
+// per client, in a transaction of its own, it bills what is due on opts.AsOf and not billed yet —
+// recurring part charges (prorated, and recomputed so that a later change bills or credits the
+// difference), contract billing prices, setup fees once, fixed prices once, approved time and
+// materials (capped by the contract's cap), and sales items — on one invoice per PO number and
+// payment terms, finalized with the next numbers of opts.Scheme. Sub-organizations billed to
+// their parent appear on the parent's invoice, their lines labelled with their name. A client's
+// failure is reported in its ClientRun and does not roll back the others.
+//
+// A run is idempotent: every billed item is claimed by one invoice line, so a second run for the
+// same date creates nothing. An unconfirmed numbering scheme stops the whole run before anything
+// is billed, with an *invoice.UnconfirmedError (seed 000).
+func (s *Service) Bill(ctx context.Context, opts RunOptions) (Run, error) {
+	if opts.AsOf.IsZero() {
+		return Run{}, psa.Invalid("billing run", "asOf", "", "is required")
+	}
+	scheme, err := s.scheme(ctx, opts.Scheme)
+	if err != nil {
+		return Run{}, err
+	}
+	if !scheme.Confirmed {
+		var probe = scheme
+		_, err := probe.Issue(opts.AsOf)
+		return Run{}, err
+	}
+	ids := opts.Clients
+	if ids == nil {
+		if ids, err = s.billToClients(ctx); err != nil {
+			return Run{}, err
+		}
+	}
+	run := Run{AsOf: opts.AsOf, Preview: opts.Preview}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return run, err
+		}
+		run.Clients = append(run.Clients, s.billOne(ctx, id, opts))
+	}
+	return run, nil
+}
+
+func (s *Service) scheme(ctx context.Context, id psa.NumberingSchemeID) (invoice.Scheme, error) {
+	var sc invoice.Scheme
+	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
+		sc, err = tx.GetScheme(ctx, id)
+		return err
+	})
+	return sc, err
+}
+
+// billToClients lists every client that is its own bill-to client.
+func (s *Service) billToClients(ctx context.Context) ([]psa.ClientID, error) {
+	var ids []psa.ClientID
+	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		all, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[client.Client], error) {
+			return tx.ListClients(ctx, p)
+		})
+		ids = ids[:0]
+		for _, c := range all {
+			if !(c.BillToParent && c.HasParent()) {
+				ids = append(ids, c.ID)
+			}
+		}
+		return err
+	})
+	return ids, err
+}
+
+// billOne bills one bill-to client in its own transaction.
+func (s *Service) billOne(ctx context.Context, id psa.ClientID, opts RunOptions) ClientRun {
+	var res ClientRun
+	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		b := &bill{s: s, tx: tx, opts: opts}
+		var err error
+		res, err = b.client(ctx, id)
+		if err == nil && opts.Preview {
+			return errPreview
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, errPreview) {
+		res.ClientID, res.Err = id, err
+		res.Invoices = nil
+	}
+	return res
+}
+
+// bill is one client's billing in one transaction.
+type bill struct {
+	s      *Service
+	tx     Tx
+	opts   RunOptions
+	billTo client.Client
+	lines  []pending
+	set    servicedesk.Settings
+}
+
+// pending is an invoice line to be, with what it claims and what to do once its invoice exists.
+type pending struct {
+	line    invoice.Line
+	subject [16]byte
+	key     string
+	po      string
+	terms   psa.PaymentTerms
+	after   func(ctx context.Context, inv psa.InvoiceID) error
+}
+
+func (b *bill) client(ctx context.Context, id psa.ClientID) (ClientRun, error) {
+	c, err := b.tx.GetClient(ctx, id)
+	if err != nil {
+		return ClientRun{}, err
+	}
+	res := ClientRun{ClientID: c.ID, Name: c.Name}
+	b.billTo = c
+	if missing := c.Billing.Missing(); len(missing) > 0 {
+		res.Skipped = append(res.Skipped, Skip{Reason: NoBillingInfo, Detail: fmt.Sprint(missing)})
+		return res, nil
+	}
+	if b.set, err = b.tx.GetSettings(ctx); err != nil {
+		return ClientRun{}, err
+	}
+	orgs, err := b.organizations(ctx)
+	if err != nil {
+		return ClientRun{}, err
+	}
+	for _, org := range orgs {
+		if err := b.contracts(ctx, org); err != nil {
+			return ClientRun{}, err
+		}
+		skips, err := b.time(ctx, org)
+		if err != nil {
+			return ClientRun{}, err
+		}
+		res.Skipped = append(res.Skipped, skips...)
+		if err := b.salesItems(ctx, org); err != nil {
+			return ClientRun{}, err
+		}
+	}
+	if res.Invoices, err = b.invoices(ctx); err != nil {
+		return ClientRun{}, err
+	}
+	if len(res.Invoices) == 0 {
+		res.Skipped = append(res.Skipped, Skip{Reason: NothingToBill})
+	}
+	return res, nil
+}
+
+// organizations returns the bill-to client and every sub-organization billed to it.
+func (b *bill) organizations(ctx context.Context) ([]client.Client, error) {
+	orgs := []client.Client{b.billTo}
+	subs, err := client.Descendants(ctx, b.tx, b.billTo.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, sub := range subs {
+		to, err := client.BillTo(ctx, b.tx, sub.ID)
+		if err != nil {
+			return nil, err
+		}
+		if to.ID == b.billTo.ID {
+			orgs = append(orgs, sub)
+		}
+	}
+	return orgs, nil
+}
+
+// add queues a line for org.
+func (b *bill) add(org client.Client, p pending) {
+	if org.ID != b.billTo.ID {
+		p.line.Organization = org.Name
+	}
+	p.line.ClientID = org.ID
+	if p.terms.IsZero() {
+		p.terms = b.billTo.Billing.PaymentTerms
+	}
+	b.lines = append(b.lines, p)
+}
+
+// billed sums the live claims on subject with key.
+func (b *bill) billed(ctx context.Context, subject [16]byte, key string) (psa.Money, bool, error) {
+	claims, err := b.tx.ListClaims(ctx, subject)
+	sum := psa.ZeroMoney(b.billTo.Billing.Currency)
+	found := false
+	for _, c := range claims {
+		if c.Key != key || c.Released {
+			continue
+		}
+		found = true
+		if sum, err = sum.Add(c.Amount); err != nil {
+			return sum, false, err
+		}
+	}
+	return sum, found, err
+}
+
+// contracts queues the contract charges of org that are due.
+func (b *bill) contracts(ctx context.Context, org client.Client) error {
+	all, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[contract.Contract], error) {
+		return b.tx.ListContracts(ctx, org.ID, p)
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range all {
+		if k.Status != contract.StatusActive && k.Status != contract.StatusExpired || k.Start.After(b.opts.AsOf) {
+			continue
+		}
+		if err := b.once(ctx, org, k); err != nil {
+			return err
+		}
+		if k.Type != contract.Recurring && k.Type != contract.RetainerAmount {
+			continue
+		}
+		parts, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[contract.Part], error) {
+			return b.tx.ListParts(ctx, k.ID, p)
+		})
+		if err != nil {
+			return err
+		}
+		if k.BillingPrice.Currency() == k.Currency && !k.BillingPrice.IsZero() {
+			fee := contract.Part{ID: psa.PartID{UUID: k.ID.UUID}, ContractID: k.ID, Description: k.Name, UnitPrice: k.BillingPrice,
+				UnitKind: contract.UnitFixed, Start: k.Start, Quantities: []contract.Quantity{{From: k.Start, Quantity: decimal.NewFromInt(1)}}}
+			if err := b.periods(ctx, org, k, fee, false); err != nil {
+				return err
+			}
+		}
+		for _, p := range parts {
+			if p.PriceSet() {
+				if err := b.periods(ctx, org, k, p, true); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// once queues a contract's setup fee and fixed price, each billed once.
+func (b *bill) once(ctx context.Context, org client.Client, k contract.Contract) error {
+	charges := []struct {
+		key    string
+		amount psa.Money
+		fixed  bool
+	}{{"setup fee", k.SetupFee, false}}
+	if k.Type == contract.FixedPrice {
+		charges = append(charges, struct {
+			key    string
+			amount psa.Money
+			fixed  bool
+		}{"fixed price", k.BillAmount, true})
+	}
+	for _, ch := range charges {
+		if ch.amount.Currency() != k.Currency || ch.amount.IsZero() {
+			continue
+		}
+		_, done, err := b.billed(ctx, k.ID.UUID, ch.key)
+		if err != nil || done {
+			return err
+		}
+		amount := ch.amount.Round(k.Rounding)
+		p := pending{subject: k.ID.UUID, key: ch.key, po: k.PONumber, terms: k.PaymentTerms,
+			line: invoice.Line{Description: fmt.Sprintf("%s: %s", k.Name, ch.key), Quantity: decimal.NewFromInt(1), UnitPrice: amount, Amount: amount,
+				Explanation: fmt.Sprintf("%s of contract %q, billed once", ch.key, k.Name), Source: invoice.Source{Kind: ch.key, ID: k.ID.String()}}}
+		if ch.fixed {
+			id := k.ID
+			p.after = func(ctx context.Context, _ psa.InvoiceID) error {
+				c, err := b.tx.GetContract(ctx, id)
+				if err != nil {
+					return err
+				}
+				if c.Billed, err = c.Billed.Add(amount); err != nil {
+					return err
+				}
+				return b.tx.UpdateContract(ctx, c)
+			}
+		}
+		b.add(org, p)
+	}
+	return nil
+}
+
+// periods queues, for every billing period of part p that is due, the difference between its
+// charge as it now stands and what was billed for it (recompute and diff).
+func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contract, p contract.Part, stored bool) error {
+	dues, err := k.Schedule.Due(p.Served(k), k.Timing, psa.Date{}, b.opts.AsOf)
+	if err != nil {
+		return err
+	}
+	latest := p.BilledThrough
+	for _, due := range dues {
+		charge, err := contract.PartCharge(k, p, due)
+		if err != nil {
+			return err
+		}
+		key := "period " + due.Period.Start.String()
+		billed, _, err := b.billed(ctx, p.ID.UUID, key)
+		if err != nil {
+			return err
+		}
+		diff, err := contract.Adjustment(charge, billed)
+		if err != nil {
+			return err
+		}
+		if latest.Before(due.Served.End) {
+			latest = due.Served.End
+		}
+		if diff.IsZero() {
+			continue
+		}
+		explain := charge.Explain()
+		desc := fmt.Sprintf("%s, %s", p.Description, due.Served)
+		if !billed.IsZero() {
+			explain += fmt.Sprintf("\nalready billed %s for this period: adjustment %s", billed, diff)
+			desc += " (adjustment)"
+		}
+		qty := decimal.NewFromInt(1)
+		if len(charge.Lines) == 1 {
+			qty = charge.Lines[0].Quantity
+		}
+		b.add(org, pending{subject: p.ID.UUID, key: key, po: k.PONumber, terms: k.PaymentTerms,
+			line: invoice.Line{Description: desc, Period: due.Served, Quantity: qty, UnitPrice: charge.UnitPrice, Amount: diff,
+				Explanation: explain, Source: invoice.Source{Kind: "contract part", ID: p.ID.String() + "/" + due.Period.Start.String()}}})
+	}
+	if !stored || latest == p.BilledThrough {
+		return nil
+	}
+	id := p.ID
+	b.lines[len(b.lines)-1].after = chain(b.lines[len(b.lines)-1].after, func(ctx context.Context, _ psa.InvoiceID) error {
+		part, err := b.tx.GetPart(ctx, id)
+		if err != nil {
+			return err
+		}
+		part.BilledThrough = latest
+		return b.tx.UpdatePart(ctx, part)
+	})
+	return nil
+}
+
+func chain(a, b func(context.Context, psa.InvoiceID) error) func(context.Context, psa.InvoiceID) error {
+	if a == nil {
+		return b
+	}
+	return func(ctx context.Context, id psa.InvoiceID) error {
+		if err := a(ctx, id); err != nil {
+			return err
+		}
+		return b(ctx, id)
+	}
+}
+
+// time queues org's approved time and materials and reports the time it does not bill.
+func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
+	entries, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[servicedesk.TimeEntry], error) {
+		return b.tx.ListTimeEntries(ctx, org.ID, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	cur := b.billTo.Billing.Currency
+	notBillable := Skip{Reason: NotBillable, Value: psa.ZeroMoney(cur)}
+	waiting := Skip{Reason: Unapproved, Value: psa.ZeroMoney(cur)}
+	capped := map[psa.ContractID]psa.Money{}
+	contracts := map[psa.ContractID]contract.Contract{}
+	for _, e := range entries {
+		if e.Date.After(b.opts.AsOf) {
+			continue
+		}
+		var k *contract.Contract
+		if !psa.IsNil(e.ContractID) {
+			c, ok := contracts[e.ContractID]
+			if !ok {
+				if c, err = b.tx.GetContract(ctx, e.ContractID); err != nil {
+					return nil, err
+				}
+				contracts[e.ContractID] = c
+			}
+			k = &c
+		}
+		switch e.Status {
+		case servicedesk.EntrySubmitted:
+			waiting.Entries++
+			waiting.Duration += e.Duration
+			if v, ok := b.estimate(org, k, e); ok {
+				waiting.Value, _ = waiting.Value.Add(v)
+			}
+			continue
+		case servicedesk.EntryApproved:
+		default:
+			continue
+		}
+		if !e.Billable || k != nil && k.Type != contract.TimeAndMaterials {
+			notBillable.Entries++
+			notBillable.Duration += e.Duration
+			continue
+		}
+		rounding := psa.RoundHalfUp
+		if k != nil {
+			rounding = k.Rounding
+		}
+		value, err := e.Value(rounding)
+		if err != nil {
+			return nil, err
+		}
+		p := pending{subject: e.ID.UUID, key: "time", line: invoice.Line{
+			Description: fmt.Sprintf("%s %s", e.Date, workLabel(e)),
+			Period:      psa.Period{Start: e.Date, End: e.Date.AddDays(1)},
+			Quantity:    decimal.NewFromInt(int64(e.BillableDuration/time.Minute)).DivRound(decimal.NewFromInt(60), 4),
+			UnitPrice:   e.Rate, Amount: value,
+			Explanation: fmt.Sprintf("%v billable (%v worked) at %s an hour (%s), rounded %s once", e.BillableDuration, e.Duration, e.Rate, e.RateSource, rounding),
+			Source:      invoice.Source{Kind: "time entry", ID: e.ID.String()}}}
+		if k != nil {
+			p.po, p.terms = k.PONumber, k.PaymentTerms
+			if k.Cap.Currency() == k.Currency && !k.Cap.IsZero() {
+				sum := capped[k.ID]
+				if sum.Currency() != k.Currency {
+					sum = psa.ZeroMoney(k.Currency)
+				}
+				capped[k.ID], _ = sum.Add(value)
+			}
+		}
+		id := e.ID
+		p.after = func(ctx context.Context, inv psa.InvoiceID) error {
+			entry, err := b.tx.GetTimeEntry(ctx, id)
+			if err != nil {
+				return err
+			}
+			entry.Status, entry.InvoiceID = servicedesk.EntryBilled, inv
+			return b.tx.UpdateTimeEntry(ctx, entry)
+		}
+		b.add(org, p)
+	}
+	for id, total := range capped {
+		k := contracts[id]
+		over, err := total.Sub(k.Cap)
+		if err != nil || over.Sign() <= 0 {
+			continue
+		}
+		b.add(org, pending{subject: k.ID.UUID, key: "cap " + b.opts.AsOf.String(), po: k.PONumber, terms: k.PaymentTerms,
+			line: invoice.Line{Description: fmt.Sprintf("%s: time above the cap of %s, not charged", k.Name, k.Cap),
+				Quantity: decimal.NewFromInt(1), UnitPrice: over.Neg(), Amount: over.Neg(),
+				Explanation: fmt.Sprintf("time billed in this run under %q comes to %s; the contract caps it at %s", k.Name, total, k.Cap),
+				Source:      invoice.Source{Kind: "cap", ID: k.ID.String() + "/" + b.opts.AsOf.String()}}})
+	}
+	var skips []Skip
+	for _, sk := range []Skip{notBillable, waiting} {
+		if sk.Entries > 0 {
+			skips = append(skips, sk)
+		}
+	}
+	return skips, nil
+}
+
+// workLabel names a time entry's work on an invoice line.
+func workLabel(e servicedesk.TimeEntry) string {
+	label := strings.TrimSpace(strings.Join([]string{e.WorkType, e.Role}, " "))
+	if e.Note != "" && e.NotePublic {
+		label += ": " + e.Note
+	}
+	return label
+}
+
+// estimate values unapproved time at the rate and rounding it would be approved at; ok is false
+// when no rate applies yet.
+func (b *bill) estimate(org client.Client, k *contract.Contract, e servicedesk.TimeEntry) (psa.Money, bool) {
+	if !e.Billable {
+		return psa.Money{}, false
+	}
+	priced := org
+	priced.Billing = b.billTo.Billing
+	rate, _, err := servicedesk.ResolveRate(priced, k, b.set.DefaultRates, e.WorkType, e.Role)
+	if err != nil {
+		return psa.Money{}, false
+	}
+	rounding := b.set.TimeRounding
+	if k != nil && k.TimeRounding != nil {
+		rounding = *k.TimeRounding
+	}
+	e.Rate, e.BillableDuration = rate, rounding.Apply(e.Duration)
+	v, err := e.Value(psa.RoundHalfUp)
+	return v, err == nil
+}
+
+// salesItems queues org's sales items dated on or before the run date that no invoice billed.
+func (b *bill) salesItems(ctx context.Context, org client.Client) error {
+	items, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[SalesItem], error) {
+		return b.tx.ListSalesItems(ctx, org.ID, p)
+	})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.Billed() || it.Date.After(b.opts.AsOf) {
+			continue
+		}
+		id := it.ID
+		amount := it.Amount(b.s.rounding)
+		b.add(org, pending{subject: it.ID.UUID, key: "sales item", po: it.PONumber,
+			line: invoice.Line{Description: it.Description, Period: psa.Period{Start: it.Date, End: it.Date.AddDays(1)}, Quantity: it.Quantity,
+				UnitPrice: it.UnitPrice, Amount: amount,
+				Explanation: fmt.Sprintf("%s x %s, sold %s, rounded %s once", it.Quantity, it.UnitPrice, it.Date, b.s.rounding),
+				Source:      invoice.Source{Kind: "sales item", ID: it.ID.String()}},
+			after: func(ctx context.Context, inv psa.InvoiceID) error {
+				si, err := b.tx.GetSalesItem(ctx, id)
+				if err != nil {
+					return err
+				}
+				si.InvoiceID = inv
+				return b.tx.UpdateSalesItem(ctx, si)
+			}})
+	}
+	return nil
+}
+
+// invoices turns the queued lines into finalized invoices, one per PO number and payment terms,
+// claims every line's item and runs the lines' follow-ups.
+func (b *bill) invoices(ctx context.Context) ([]invoice.Invoice, error) {
+	type group struct {
+		po    string
+		terms psa.PaymentTerms
+	}
+	var order []group
+	byGroup := map[group][]pending{}
+	for _, p := range b.lines {
+		g := group{p.po, p.terms}
+		if _, ok := byGroup[g]; !ok {
+			order = append(order, g)
+		}
+		byGroup[g] = append(byGroup[g], p)
+	}
+	regions, region, err := b.s.regionsFor(b.billTo)
+	if err != nil {
+		return nil, err
+	}
+	scheme, err := b.tx.GetScheme(ctx, b.opts.Scheme)
+	if err != nil {
+		return nil, err
+	}
+	var out []invoice.Invoice
+	for _, g := range order {
+		inv, err := b.invoice(ctx, g.po, g.terms, byGroup[g], regions, region, &scheme)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inv)
+	}
+	if len(out) > 0 {
+		if err := b.tx.PutScheme(ctx, scheme); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, lines []pending, regions []invoice.TaxRegion, region string, scheme *invoice.Scheme) (invoice.Invoice, error) {
+	ids := b.s.opts.IDs()
+	id, err := psa.NewID[psa.InvoiceID](ids)
+	if err != nil {
+		return invoice.Invoice{}, err
+	}
+	now := b.s.opts.Clock()
+	inv := invoice.Invoice{ID: id, Kind: invoice.InvoiceNumbers, ClientID: b.billTo.ID, Status: invoice.StatusDraft,
+		Currency: b.billTo.Billing.Currency, PONumber: po, Regions: regions, Tax: invoice.TaxOptions{Rounding: b.s.rounding},
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	for i := range lines {
+		if lines[i].line.ID, err = psa.NewID[psa.InvoiceLineID](ids); err != nil {
+			return invoice.Invoice{}, err
+		}
+		lines[i].line.TaxRegion = region
+		inv.Lines = append(inv.Lines, lines[i].line)
+		inv.ServicePeriod = span(inv.ServicePeriod, lines[i].line.Period)
+	}
+	if err := inv.Finalize(scheme, b.opts.AsOf, terms); err != nil {
+		return invoice.Invoice{}, err
+	}
+	if err := b.tx.CreateInvoice(ctx, inv); err != nil {
+		return invoice.Invoice{}, err
+	}
+	for _, p := range lines {
+		claim := Claim{LineID: p.line.ID, Subject: p.subject, Key: p.key, InvoiceID: inv.ID, Amount: p.line.Amount}
+		if err := b.tx.CreateClaim(ctx, claim); err != nil {
+			return invoice.Invoice{}, err
+		}
+		if p.after != nil {
+			if err := p.after(ctx, inv.ID); err != nil {
+				return invoice.Invoice{}, err
+			}
+		}
+	}
+	return inv, nil
+}
+
+// span widens p to cover q (either may be empty).
+func span(p, q psa.Period) psa.Period {
+	switch {
+	case q.IsEmpty():
+		return p
+	case p.IsEmpty():
+		return q
+	}
+	if q.Start.Before(p.Start) {
+		p.Start = q.Start
+	}
+	if q.End.After(p.End) {
+		p.End = q.End
+	}
+	return p
+}
+
+// regionsFor returns the tax regions an invoice of c carries and the region its lines are taxed
+// in: none when the tenant configured no tax regions; c's tax region otherwise, which must be one
+// of them.
+func (s *Service) regionsFor(c client.Client) ([]invoice.TaxRegion, string, error) {
+	if len(s.regions) == 0 {
+		return nil, "", nil
+	}
+	i := slices.IndexFunc(s.regions, func(r invoice.TaxRegion) bool { return r.Code == c.Billing.TaxRegion })
+	if i < 0 {
+		return nil, "", psa.Invalid("client", "billing.taxRegion", c.Billing.TaxRegion, "is not a configured tax region")
+	}
+	return []invoice.TaxRegion{s.regions[i]}, s.regions[i].Code, nil
+}
