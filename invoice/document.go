@@ -206,6 +206,9 @@ func (inv *Invoice) Finalize(scheme *Scheme, date psa.Date, terms psa.PaymentTer
 	if inv.Status != StatusDraft {
 		return &StateError{InvoiceID: inv.ID, Number: inv.Number, Status: inv.Status, Action: "finalize"}
 	}
+	if scheme == nil {
+		return psa.Invalid("invoice", "schemeId", "", "a numbering scheme is required")
+	}
 	var v psa.Validator
 	if scheme.Kind != inv.Kind {
 		v.Add("schemeId", scheme.ID.String(), fmt.Sprintf("numbers %ss, not %ss", scheme.Kind, inv.Kind))
@@ -352,7 +355,9 @@ func (inv *Invoice) Void(reason string) error {
 }
 
 // CreditNote returns a draft credit note against finalized invoice orig for the given lines of
-// orig (all of them when lines is nil), negated, with orig's discounts and tax settings. What
+// orig (all of them when lines is nil), negated, with their discounts under orig's tax settings:
+// a note for all lines carries orig's invoice discounts, a note for some lines each line's share
+// of them, so that every line credits exactly what it was billed. What
 // credit notes credit against an invoice may not exceed its grand total: credited is what
 // earlier credit notes for orig already credit (a non-negative amount), and the new note's
 // total counts against the rest.
@@ -367,21 +372,33 @@ func CreditNote(orig Invoice, lines []psa.InvoiceLineID, credited psa.Money) (In
 	for _, id := range lines {
 		want[id] = true
 	}
-	for _, l := range orig.Lines {
+	if credited.Currency() != orig.Currency || credited.Sign() < 0 {
+		return Invoice{}, psa.Invalid("credit note", "credited", credited.String(), "must be a non-negative amount in "+orig.Currency.String())
+	}
+	for i, l := range orig.Lines {
 		if lines != nil && !want[l.ID] {
 			continue
 		}
 		delete(want, l.ID)
+		// The credited line carries its own discounts (applied with the sign of the line, as on
+		// the invoice); on a note for some lines, also its share of the invoice discounts as an
+		// amount, so that it credits exactly what the line was billed.
 		l.Amount, l.Quantity = l.Amount.Neg(), l.Quantity.Neg()
-		l.Discounts = negateDiscounts(l.Discounts)
+		l.Discounts = slices.Clone(l.Discounts)
+		if lines != nil && i < len(orig.Totals.Lines) && !orig.Totals.Lines[i].InvoiceDiscount.IsZero() {
+			l.Discounts = append(l.Discounts, Discount{Amount: orig.Totals.Lines[i].InvoiceDiscount.Abs(), Reason: "share of the invoice discount"})
+		}
 		l.Source = Source{Kind: "credit", ID: orig.ID.String() + "/" + l.ID.String()}
 		note.Lines = append(note.Lines, l)
 	}
 	for id := range want {
 		return Invoice{}, psa.Invalid("credit note", "lines", id.String(), "is not a line of invoice "+orig.Number)
 	}
+	if len(note.Lines) == 0 {
+		return Invoice{}, psa.Invalid("credit note", "lines", "", "must name at least one line")
+	}
 	if lines == nil {
-		note.InvoiceDiscounts = negateDiscounts(orig.InvoiceDiscounts)
+		note.InvoiceDiscounts = slices.Clone(orig.InvoiceDiscounts) // spread as on the invoice
 	}
 	if err := note.Recompute(); err != nil {
 		return Invoice{}, err
@@ -395,17 +412,6 @@ func CreditNote(orig Invoice, lines []psa.InvoiceLineID, credited psa.Money) (In
 			fmt.Sprintf("exceeds what is left to credit on invoice %s (%s)", orig.Number, left))
 	}
 	return note, nil
-}
-
-func negateDiscounts(ds []Discount) []Discount {
-	out := make([]Discount, len(ds))
-	for i, d := range ds {
-		out[i] = d
-		if d.Amount.Currency() != currency.XXX {
-			out[i].Amount = d.Amount.Neg()
-		}
-	}
-	return out
 }
 
 // AgingBucket names an aging bucket of outstanding invoices.

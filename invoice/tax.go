@@ -77,26 +77,40 @@ const maxPercentDecimals = 16
 // ("components[0].compound").
 func (r TaxRegion) Validate() error {
 	var v psa.Validator
-	v.Require("code", r.Code)
-	v.Require("name", r.Name)
+	r.check(&v, func(f string) string { return f }, nil)
+	return v.Err(regionObject)
+}
+
+// check records every broken rule of r in v, naming fields with field, and the rates as
+// fractions in rates when it is not nil (of the components' length).
+func (r TaxRegion) check(v *psa.Validator, field func(string) string, rates []fraction) {
+	if strings.TrimSpace(r.Code) == "" {
+		v.Add(field("code"), r.Code, "is required")
+	}
+	if strings.TrimSpace(r.Name) == "" {
+		v.Add(field("name"), r.Name, "is required")
+	}
 	var names map[string]int // for regions of many components; few are compared pairwise
 	if len(r.Components) > 16 {
 		names = make(map[string]int, len(r.Components))
 	}
 	for i, c := range r.Components {
 		if name := strings.TrimSpace(c.Name); name == "" {
-			v.Add(componentField(i, "name"), c.Name, "is required")
+			v.Add(field(componentField(i, "name")), c.Name, "is required")
 		} else if j := r.earlierName(i, name, names); j >= 0 {
-			v.Add(componentField(i, "name"), c.Name, "is the name of components["+strconv.Itoa(j)+"] too")
+			v.Add(field(componentField(i, "name")), c.Name, "is the name of components["+strconv.Itoa(j)+"] too")
 		}
-		if _, reason := percentFraction(c.Rate); reason != "" {
-			v.Add(componentField(i, "rate"), percentText(c.Rate), reason)
+		f, reason := percentFraction(c.Rate)
+		if reason != "" {
+			v.Add(field(componentField(i, "rate")), percentText(c.Rate), reason)
+		}
+		if rates != nil {
+			rates[i] = f
 		}
 		if i == 0 && c.Compound {
-			v.Add(componentField(i, "compound"), "true", "cannot be set on the first component: there is no earlier tax to compound on")
+			v.Add(field(componentField(i, "compound")), "true", "cannot be set on the first component: there is no earlier tax to compound on")
 		}
 	}
-	return v.Err(regionObject)
 }
 
 // earlierName returns the index of the first component before i named name (trimmed), ignoring
@@ -288,8 +302,8 @@ type Totals struct {
 // No lines gives zero totals. The inputs are not modified; the result shares nothing with them
 // but the components' Rate decimals, which are immutable.
 func ComputeTotals(cur currency.Unit, lines []LineInput, invoiceDiscounts []Discount, regions []TaxRegion, opts TaxOptions) (Totals, error) {
-	c, err := newTotalsCalc(cur, lines, invoiceDiscounts, regions, opts)
-	if err != nil {
+	var c totalsCalc
+	if err := c.init(cur, lines, invoiceDiscounts, regions, opts); err != nil {
 		return Totals{}, err
 	}
 	if err := c.discountLines(); err != nil {
@@ -426,12 +440,13 @@ func mixedSigns(xs []int64) bool {
 
 // totalsLine is a line in computation, in minor units.
 type totalsLine struct {
-	gross   int64
-	lineDis int64 // signed like gross
-	invDis  int64 // signed like the net before it
-	net     int64
-	region  int     // index into totalsCalc.regions; -1 for a line that is not taxable
-	comps   []int64 // the line's shares of its region's components
+	gross    int64
+	tooLarge bool  // its discounts are more than its gross
+	lineDis  int64 // signed like gross
+	invDis   int64 // signed like the net before it
+	net      int64
+	region   int     // index into totalsCalc.regions; -1 for a line that is not taxable
+	comps    []int64 // the line's shares of its region's components
 }
 
 // totalsRegion is a validated region in computation.
@@ -454,16 +469,17 @@ type totalsCalc struct {
 	invIn   []Discount
 	lines   []totalsLine
 	regions []totalsRegion
-	order   []int     // regions used, in order of first appearance
-	zero    psa.Money // 0 of cur, shared by every zero amount of the result
-	rems    []uint64  // scratch for settle
-	idx     []int     // scratch for settle
+	order   []int           // regions used, in order of first appearance
+	codes   map[string]int  // the regions' indexes by code, when there are many
+	zero    psa.Money       // 0 of cur, shared by every zero amount of the result
+	rems    []uint64        // scratch for settle
+	idx     []int           // scratch for settle
 	cache   [31]cachedMoney // by amount modulo 31
 }
 
-// newTotalsCalc validates ComputeTotals' input into a totalsCalc.
-func newTotalsCalc(cur currency.Unit, lines []LineInput, invDiscounts []Discount, regions []TaxRegion, opts TaxOptions) (*totalsCalc, error) {
-	c := &totalsCalc{cur: cur, scale: psa.MinorUnitScale(cur), opts: opts, in: lines, invIn: invDiscounts, zero: psa.ZeroMoney(cur)}
+// init validates ComputeTotals' input into c, a zero totalsCalc.
+func (c *totalsCalc) init(cur currency.Unit, lines []LineInput, invDiscounts []Discount, regions []TaxRegion, opts TaxOptions) error {
+	c.cur, c.scale, c.opts, c.in, c.invIn, c.zero = cur, psa.MinorUnitScale(cur), opts, lines, invDiscounts, psa.ZeroMoney(cur)
 	var v psa.Validator
 	if cur == currency.XXX {
 		v.Add("currency", "", "is required")
@@ -490,17 +506,17 @@ func newTotalsCalc(cur currency.Unit, lines []LineInput, invDiscounts []Discount
 		nRates += len(r.Components)
 	}
 	rates := make([]fraction, nRates)
+	if len(regions) > 8 {
+		c.codes = make(map[string]int, len(regions))
+	}
 	for k, r := range regions {
-		if err := r.Validate(); err != nil {
-			v.Merge(regionField(k, ""), err)
-		}
-		if j := c.regionIndex(r.Code, k); j >= 0 && r.Code != "" {
-			v.Add(regionField(k, ".code"), r.Code, "is the code of regions["+strconv.Itoa(j)+"] too")
-		}
 		rs := rates[:len(r.Components):len(r.Components)]
 		rates = rates[len(r.Components):]
-		for i, comp := range r.Components {
-			rs[i], _ = percentFraction(comp.Rate) // a bad rate is reported by Validate
+		r.check(&v, func(f string) string { return regionField(k, "."+f) }, rs)
+		if j := c.regionIndex(r.Code, k); j >= 0 && r.Code != "" {
+			v.Add(regionField(k, ".code"), r.Code, "is the code of regions["+strconv.Itoa(j)+"] too")
+		} else if c.codes != nil {
+			c.codes[r.Code] = k
 		}
 		c.regions[k] = totalsRegion{in: r, index: k, rates: rs}
 	}
@@ -509,13 +525,26 @@ func newTotalsCalc(cur currency.Unit, lines []LineInput, invDiscounts []Discount
 	nComps := 0
 	for i, l := range lines {
 		tl := totalsLine{region: -1}
-		if u, reason := c.amountUnits(l.Gross, false); reason != "" {
+		u, reason := c.amountUnits(l.Gross, false)
+		if reason != "" {
 			v.Add(lineField(i, ".gross"), moneyText(l.Gross), reason)
-		} else {
-			tl.gross = u
 		}
+		// The line's discounts, of its gross: their sum when all are valid, and whether it is
+		// more than the gross (reported once every field is valid).
+		of, sum, ok := absUnits(u), uint64(0), true
 		for j, d := range l.Discounts {
-			c.checkDiscount(&v, d, func() string { return lineField(i, ".discounts["+strconv.Itoa(j)+"]") })
+			a, valid := c.checkDiscount(&v, d, of, func() string { return lineField(i, ".discounts["+strconv.Itoa(j)+"]") })
+			var carry uint64
+			sum, carry = bits.Add64(sum, a, 0)
+			ok = ok && valid && carry == 0
+		}
+		if ok && reason == "" {
+			tl.gross = u
+			tl.tooLarge = sum > of
+			tl.lineDis = int64(sum) // checked against the gross in discountLines
+			if u < 0 {
+				tl.lineDis = -tl.lineDis
+			}
 		}
 		if l.TaxRegion != "" {
 			if k := c.regionIndex(l.TaxRegion, len(regions)); k >= 0 {
@@ -532,10 +561,10 @@ func newTotalsCalc(cur currency.Unit, lines []LineInput, invDiscounts []Discount
 		c.lines[i] = tl
 	}
 	for j, d := range invDiscounts {
-		c.checkDiscount(&v, d, func() string { return "discounts[" + strconv.Itoa(j) + "]" })
+		c.checkDiscount(&v, d, 0, func() string { return "discounts[" + strconv.Itoa(j) + "]" })
 	}
 	if err := v.Err(totalsObject); err != nil {
-		return nil, err
+		return err
 	}
 	comps := make([]int64, nComps)
 	for i := range c.lines {
@@ -544,12 +573,18 @@ func newTotalsCalc(cur currency.Unit, lines []LineInput, invDiscounts []Discount
 			c.lines[i].comps, comps = comps[:n:n], comps[n:]
 		}
 	}
-	return c, nil
+	return nil
 }
 
 // regionIndex returns the index of the first of the first n regions with code, or -1. Regions
-// are few: a linear search is faster than a map.
+// are usually few, and a linear search is faster than a map; c.codes serves many.
 func (c *totalsCalc) regionIndex(code string, n int) int {
+	if c.codes != nil {
+		if k, ok := c.codes[code]; ok && k < n {
+			return k
+		}
+		return -1
+	}
 	for k := range n {
 		if c.regions[k].in.Code == code {
 			return k
@@ -584,23 +619,29 @@ func (c *totalsCalc) amountUnits(m psa.Money, nonNegative bool) (int64, string) 
 	return u, ""
 }
 
-// checkDiscount records in v every broken rule of d, the discount at field().
-func (c *totalsCalc) checkDiscount(v *psa.Validator, d Discount, field func() string) {
+// checkDiscount records in v every broken rule of d, the discount at field(), and returns d's
+// magnitude applied to of (see discountUnits) and whether d is valid.
+func (c *totalsCalc) checkDiscount(v *psa.Validator, d Discount, of uint64, field func() string) (uint64, bool) {
 	hasPct, hasAmount := !d.Percent.IsZero(), d.Amount.Currency() != currency.XXX
 	switch {
 	case hasPct && hasAmount:
 		v.Add(field(), "", "sets both a percentage and an amount; a discount is one or the other")
 	case hasPct:
-		if _, reason := percentFraction(d.Percent); reason != "" {
-			v.Add(field()+".percent", percentText(d.Percent), reason)
+		f, reason := percentFraction(d.Percent)
+		if reason == "" {
+			return uint64(roundMul(int64(of), f, c.opts.Rounding)), true
 		}
+		v.Add(field()+".percent", percentText(d.Percent), reason)
 	case hasAmount:
-		if _, reason := c.amountUnits(d.Amount, true); reason != "" {
-			v.Add(field()+".amount", moneyText(d.Amount), reason)
+		u, reason := c.amountUnits(d.Amount, true)
+		if reason == "" {
+			return uint64(u), c.cur != currency.XXX
 		}
+		v.Add(field()+".amount", moneyText(d.Amount), reason)
 	default:
 		v.Add(field(), "", "sets neither a percentage nor an amount")
 	}
+	return 0, false
 }
 
 // discountUnits returns the magnitude of d, a valid discount, applied to of (>= 0): a percentage
@@ -657,23 +698,18 @@ func (c *totalsCalc) bigText(u *big.Int) string {
 // text formats a number of minor units of c.cur as psa.Money's String does.
 func (c *totalsCalc) text(u int64) string { return c.bigText(big.NewInt(u)) }
 
-// discountLines computes every line's discounts and its net before the invoice discounts.
+// discountLines checks every line's discounts, summed by init, against its gross, and computes
+// its net before the invoice discounts.
 func (c *totalsCalc) discountLines() error {
 	var v psa.Validator
 	for i := range c.lines {
 		l := &c.lines[i]
-		of := absUnits(l.gross)
-		sum, ok := c.discountSum(c.in[i].Discounts, of)
-		if !ok {
-			v.Add(lineField(i, ".discounts"), c.discountText(c.in[i].Discounts, of),
+		if l.tooLarge {
+			v.Add(lineField(i, ".discounts"), c.discountText(c.in[i].Discounts, absUnits(l.gross)),
 				"is a discount larger than its line (gross "+c.text(l.gross)+")")
 			continue
 		}
-		l.lineDis = int64(sum) // <= |gross|
-		if l.gross < 0 {
-			l.lineDis = -l.lineDis
-		}
-		l.net = l.gross - l.lineDis
+		l.net = l.gross - l.lineDis // |lineDis| <= |gross|
 	}
 	return v.Err(totalsObject)
 }
@@ -967,6 +1003,17 @@ func (c *totalsCalc) money(u int64) psa.Money {
 	return m
 }
 
+// gross returns line i's gross: the input's own Money when it has the currency's scale (amounts
+// are immutable), remembered for equal amounts such as a net without discounts.
+func (c *totalsCalc) gross(i int) psa.Money {
+	m, u := c.in[i].Gross, c.lines[i].gross
+	if u == 0 || m.Amount().Exponent() != -c.scale {
+		return c.money(u)
+	}
+	c.cache[uint64(u)%uint64(len(c.cache))] = cachedMoney{u: u, m: m, set: true}
+	return m
+}
+
 // cachedMoney is an entry of totalsCalc's cache of amounts.
 type cachedMoney struct {
 	u   int64
@@ -1005,7 +1052,7 @@ func (c *totalsCalc) totals() (Totals, error) {
 		discount.add(l.invDis)
 		net.add(l.net)
 		lt := LineTotals{
-			Gross:           c.money(l.gross),
+			Gross:           c.gross(i),
 			LineDiscount:    c.money(l.lineDis),
 			InvoiceDiscount: c.money(l.invDis),
 			Net:             c.money(l.net),
