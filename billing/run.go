@@ -384,9 +384,24 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 	if err != nil {
 		return err
 	}
+	usage := map[psa.Date]decimal.Decimal{}
+	if stored {
+		records, err := b.tx.ListUsage(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, u := range records {
+			usage[u.Period.Start] = u.Quantity
+		}
+	}
 	latest := p.BilledThrough
 	for _, due := range dues {
-		charge, err := contract.PartCharge(k, p, due)
+		priced := p
+		if q, ok := usage[due.Period.Start]; ok {
+			// The host's measured quantity for the period replaces the dated quantities.
+			priced.Quantities = []contract.Quantity{{From: due.Served.Start, Quantity: q}}
+		}
+		charge, err := contract.PartCharge(k, priced, due)
 		if err != nil {
 			return err
 		}
@@ -455,8 +470,20 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 		return nil, err
 	}
 	cur := b.billTo.Billing.Currency
-	notBillable := Skip{Reason: NotBillable, Value: psa.ZeroMoney(cur)}
-	waiting := Skip{Reason: Unapproved, Value: psa.ZeroMoney(cur)}
+	// Approved time no line bills, by why: non-billable time; time a recurring or fixed-price
+	// contract covers; time under a retainer or per-ticket contract, whose consumption this run
+	// does not bill (it stays approved and is reported at every run).
+	notBillable := map[string]*Skip{}
+	unbilled := func(detail string, e servicedesk.TimeEntry) {
+		sk := notBillable[detail]
+		if sk == nil {
+			sk = &Skip{Reason: NotBillable, Detail: detail, Value: psa.ZeroMoney(cur)}
+			notBillable[detail] = sk
+		}
+		sk.Entries++
+		sk.Duration += e.Duration
+	}
+	waiting := Skip{Reason: Unapproved, Detail: "waiting for approval", Value: psa.ZeroMoney(cur)}
 	capped := map[psa.ContractID]psa.Money{}
 	contracts := map[psa.ContractID]contract.Contract{}
 	for _, e := range entries {
@@ -486,9 +513,16 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 		default:
 			continue
 		}
-		if !e.Billable || k != nil && k.Type != contract.TimeAndMaterials {
-			notBillable.Entries++
-			notBillable.Duration += e.Duration
+		switch {
+		case !e.Billable:
+			unbilled("non-billable time", e)
+			continue
+		case k == nil || k.Type == contract.TimeAndMaterials:
+		case k.Type == contract.Recurring || k.Type == contract.FixedPrice:
+			unbilled("covered by the contract", e)
+			continue
+		default:
+			unbilled("under a "+string(k.Type)+" contract: consumption is not billed by this run", e)
 			continue
 		}
 		rounding := psa.RoundHalfUp
@@ -540,10 +574,19 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 				Source:      invoice.Source{Kind: "cap", ID: k.ID.String() + "/" + b.opts.AsOf.String()}}})
 	}
 	var skips []Skip
-	for _, sk := range []Skip{notBillable, waiting} {
-		if sk.Entries > 0 {
-			skips = append(skips, sk)
+	for _, detail := range []string{"non-billable time", "covered by the contract"} {
+		if sk := notBillable[detail]; sk != nil {
+			skips = append(skips, *sk)
+			delete(notBillable, detail)
 		}
+	}
+	for _, t := range contract.Types {
+		if sk := notBillable["under a "+string(t)+" contract: consumption is not billed by this run"]; sk != nil {
+			skips = append(skips, *sk)
+		}
+	}
+	if waiting.Entries > 0 {
+		skips = append(skips, waiting)
 	}
 	return skips, nil
 }

@@ -238,3 +238,42 @@ func TestVoidReleasesWhatItBilled(t *testing.T) {
 	}
 	require.Equal(t, 1, live, "exactly one live claim per billed item")
 }
+
+// TestUsageBilledInArrears: seed 003 — usage quantities the host supplies for a per-seat part
+// billed in arrears replace the part's quantity for their period; usage dated before the
+// contract start is rejected; recording a billed period again bills the difference.
+func TestUsageBilledInArrears(t *testing.T) {
+	r := newRunEnv(t, true)
+	acme := r.client(t, "Acme", "USD", psa.ClientID{})
+	k, parts, err := r.contracts.Create(t.Context(), contract.NewContract{ClientID: acme.ID, Terms: contract.Terms{
+		Name: "Licences", Type: contract.Recurring, Start: psa.NewDate(2026, 1, 1), Timing: contract.InArrears,
+		Schedule: contract.Schedule{Cycle: contract.Monthly}},
+		Parts: []contract.NewPart{
+			{Description: "Seats", UnitKind: contract.UnitSeat, Quantity: decimal.NewFromInt(5), UnitPrice: usd(t, "10.00")},
+			{Description: "Support", UnitKind: contract.UnitFixed, Quantity: decimal.NewFromInt(1), UnitPrice: usd(t, "50.00")}}})
+	require.NoError(t, err)
+	require.Equal(t, contract.InArrears, k.Timing)
+	seats := parts[0]
+
+	_, err = r.billing.RecordUsage(t.Context(), seats.ID, psa.NewDate(2025, 12, 1), decimal.NewFromInt(3))
+	require.ErrorIs(t, err, psa.ErrInvalid, "usage before the contract start")
+	_, err = r.billing.RecordUsage(t.Context(), seats.ID, psa.NewDate(2026, 1, 15), decimal.NewFromInt(3))
+	require.ErrorIs(t, err, psa.ErrInvalid, "not the start of a billing period")
+	_, err = r.billing.RecordUsage(t.Context(), parts[1].ID, psa.NewDate(2026, 1, 1), decimal.NewFromInt(3))
+	require.ErrorIs(t, err, psa.ErrInvalid, "not a per-seat or per-device part")
+	_, err = r.billing.RecordUsage(t.Context(), seats.ID, psa.NewDate(2026, 1, 1), decimal.NewFromInt(-1))
+	require.ErrorIs(t, err, psa.ErrInvalid)
+
+	_, err = r.billing.RecordUsage(t.Context(), seats.ID, psa.NewDate(2026, 1, 1), decimal.NewFromInt(8))
+	require.NoError(t, err)
+	run := r.bill(t, psa.NewDate(2026, 2, 1), false)
+	require.Len(t, run.Invoices(), 1)
+	// January in arrears: 8 measured seats x 10.00 + support 50.00
+	require.Equal(t, "130.00 USD", run.Invoices()[0].Totals.Net.String())
+
+	_, err = r.billing.RecordUsage(t.Context(), seats.ID, psa.NewDate(2026, 1, 1), decimal.NewFromInt(9))
+	require.NoError(t, err)
+	again := r.bill(t, psa.NewDate(2026, 2, 1), false)
+	require.Len(t, again.Invoices(), 1)
+	require.Equal(t, "10.00 USD", again.Invoices()[0].Totals.Net.String(), "one more seat measured for January")
+}

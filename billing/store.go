@@ -37,6 +37,18 @@ type ClaimStore interface {
 	ListInvoiceClaims(ctx context.Context, invoice psa.InvoiceID) ([]Claim, error)
 }
 
+// UsageStore keeps usage records, under the same rules as SalesItemStore.
+type UsageStore interface {
+	// CreateUsage stores u; a taken ID, or a second record for the same part and period start,
+	// is a *psa.AlreadyExistsError.
+	CreateUsage(ctx context.Context, u Usage) error
+	// UpdateUsage replaces the stored record u.ID; u.Version must be the stored version (else a
+	// *psa.VersionConflictError) and is stored increased by one.
+	UpdateUsage(ctx context.Context, u Usage) error
+	// ListUsage returns every usage record of part, in ascending ID order.
+	ListUsage(ctx context.Context, part psa.PartID) ([]Usage, error)
+}
+
 // Tx is the transaction billing runs in: every store of the packages it reads (clients,
 // contracts, time) and writes (invoices), and its own.
 type Tx interface {
@@ -44,4 +56,5 @@ type Tx interface {
 	invoice.Tx
 	SalesItemStore
 	ClaimStore
+	UsageStore
 }

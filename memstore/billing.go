@@ -17,6 +17,9 @@ func (s *Store) initBilling() {
 	s.claims = newTable("claim", func(c billing.Claim) psa.InvoiceLineID { return c.LineID }, nil)
 	s.claimsBySubject = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.Subject })
 	s.claimsByInvoice = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.InvoiceID.UUID })
+	s.usage = newTable("usage record", func(u billing.Usage) psa.UsageID { return u.ID }, nil)
+	s.usageByPart = s.usage.addGrouping(func(u billing.Usage) uuid.UUID { return u.PartID.UUID })
+	s.usage.addUnique("part and period", func(u billing.Usage) string { return scoped(u.PartID.UUID, u.Period.Start.String()) })
 }
 
 // GetSalesItem implements billing.SalesItemStore.
@@ -60,5 +63,22 @@ func (tx *Tx) ListClaims(ctx context.Context, subject uuid.UUID) ([]billing.Clai
 func (tx *Tx) ListInvoiceClaims(ctx context.Context, invoiceID psa.InvoiceID) ([]billing.Claim, error) {
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Claim], error) {
 		return tx.claims.listGroup(ctx, tx.s.claimsByInvoice, invoiceID.UUID, p)
+	})
+}
+
+// CreateUsage implements billing.UsageStore.
+func (tx *Tx) CreateUsage(ctx context.Context, u billing.Usage) error {
+	return tx.usage.put(ctx, u.ID, u, true)
+}
+
+// UpdateUsage implements billing.UsageStore.
+func (tx *Tx) UpdateUsage(ctx context.Context, u billing.Usage) error {
+	return updated(ctx, tx.usage, u.ID, u, func(u *billing.Usage) *int64 { return &u.Version })
+}
+
+// ListUsage implements billing.UsageStore.
+func (tx *Tx) ListUsage(ctx context.Context, part psa.PartID) ([]billing.Usage, error) {
+	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Usage], error) {
+		return tx.usage.listGroup(ctx, tx.s.usageByPart, part.UUID, p)
 	})
 }

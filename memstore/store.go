@@ -78,6 +78,8 @@ type Store struct {
 	claims             *table[psa.InvoiceLineID, billing.Claim]
 	claimsBySubject    *grouping[psa.InvoiceLineID, billing.Claim]
 	claimsByInvoice    *grouping[psa.InvoiceLineID, billing.Claim]
+	usage              *table[psa.UsageID, billing.Usage]
+	usageByPart        *grouping[psa.UsageID, billing.Usage]
 }
 
 // New returns an empty Store.
@@ -122,6 +124,7 @@ type Tx struct {
 
 	salesItems *view[psa.SalesItemID, billing.SalesItem]
 	claims     *view[psa.InvoiceLineID, billing.Claim]
+	usage      *view[psa.UsageID, billing.Usage]
 }
 
 func (s *Store) begin(exclusive bool) *Tx {
@@ -144,6 +147,7 @@ func (s *Store) begin(exclusive bool) *Tx {
 	tx.invoices = newView(tx, s.invoices)
 	tx.salesItems = newView(tx, s.salesItems)
 	tx.claims = newView(tx, s.claims)
+	tx.usage = newView(tx, s.usage)
 	return tx
 }
 
