@@ -11,6 +11,7 @@ import (
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // SalesItem is a one-off charge for a client: a product or service sold once (seed 000 "Ensure
@@ -125,39 +126,24 @@ func (s *Service) CreateSalesItem(ctx context.Context, clientID psa.ClientID, it
 // to a client without billing information is refused (seed 000) with the gate's error; a billed
 // item is locked (*LockedError).
 func (s *Service) UpdateSalesItem(ctx context.Context, id psa.SalesItemID, version int64, clientID psa.ClientID, it Item) (SalesItem, error) {
-	var out SalesItem
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		si, err := tx.GetSalesItem(ctx, id)
-		if err != nil {
-			return err
-		}
-		if si.Version != version {
-			return &psa.VersionConflictError{Kind: "sales item", ID: id.String(), Given: version, Stored: si.Version}
-		}
-		if si.Billed() {
-			return &LockedError{SalesItemID: id, InvoiceID: si.InvoiceID}
-		}
-		cur, err := billingCurrency(ctx, tx, clientID)
-		if err != nil {
-			return err
-		}
-		var v psa.Validator
-		it.validate(&v, cur)
-		if err := v.Err("sales item"); err != nil {
-			return err
-		}
-		si.ClientID, si.Item, si.UpdatedAt = clientID, it, s.opts.Clock()
-		if err := tx.UpdateSalesItem(ctx, si); err != nil {
-			return err
-		}
-		si.Version++
-		out = si
-		return nil
-	})
-	if err != nil {
-		return SalesItem{}, err
-	}
-	return out, nil
+	return versioned.Update(ctx, s.run, "sales item", id, version, Tx.GetSalesItem, Tx.UpdateSalesItem,
+		func(si *SalesItem) (*int64, *time.Time) { return &si.Version, &si.UpdatedAt }, s.opts.Clock,
+		func(ctx context.Context, tx Tx, si *SalesItem) error {
+			if si.Billed() {
+				return &LockedError{SalesItemID: id, InvoiceID: si.InvoiceID}
+			}
+			cur, err := billingCurrency(ctx, tx, clientID)
+			if err != nil {
+				return err
+			}
+			var v psa.Validator
+			it.validate(&v, cur)
+			if err := v.Err("sales item"); err != nil {
+				return err
+			}
+			si.ClientID, si.Item = clientID, it
+			return nil
+		}, nil)
 }
 
 // SalesItem returns the sales item with id.

@@ -2,8 +2,10 @@ package billing
 
 import (
 	"context"
+	"time"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/internal/versioned"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
 )
@@ -13,39 +15,21 @@ import (
 // entries, approved again; its sales items, unlocked; its fixed prices, no longer counted as
 // billed. The invoice keeps its number.
 func (s *Service) Void(ctx context.Context, id psa.InvoiceID, version int64, reason string) (invoice.Invoice, error) {
-	var out invoice.Invoice
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		inv, err := tx.GetInvoice(ctx, id)
-		if err != nil {
-			return err
-		}
-		if inv.Version != version {
-			return &psa.VersionConflictError{Kind: "invoice", ID: id.String(), Given: version, Stored: inv.Version}
-		}
-		if err := inv.Void(reason); err != nil {
-			return err
-		}
-		inv.UpdatedAt = s.opts.Clock()
-		if err := tx.UpdateInvoice(ctx, inv); err != nil {
-			return err
-		}
-		inv.Version++
-		out = inv
-		claims, err := tx.ListInvoiceClaims(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, c := range claims {
-			if err := release(ctx, tx, c); err != nil {
+	return versioned.Update(ctx, s.run, "invoice", id, version, Tx.GetInvoice, Tx.UpdateInvoice,
+		func(inv *invoice.Invoice) (*int64, *time.Time) { return &inv.Version, &inv.UpdatedAt }, s.opts.Clock,
+		func(_ context.Context, _ Tx, inv *invoice.Invoice) error { return inv.Void(reason) },
+		func(ctx context.Context, tx Tx, _ invoice.Invoice) error {
+			claims, err := tx.ListInvoiceClaims(ctx, id)
+			if err != nil {
 				return err
 			}
-		}
-		return nil
-	})
-	if err != nil {
-		return invoice.Invoice{}, err
-	}
-	return out, nil
+			for _, c := range claims {
+				if err := release(ctx, tx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 }
 
 // release frees what claim c billed.

@@ -3,8 +3,10 @@ package client
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // PrimaryContactError reports an attempt to add a second primary contact: a client has exactly
@@ -100,30 +102,8 @@ func (s *Service) ListContacts(ctx context.Context, clientID psa.ClientID, page 
 
 // updateContact loads contact id, checks version, applies change and stores it.
 func (s *Service) updateContact(ctx context.Context, id psa.ContactID, version int64, change func(ctx context.Context, tx Tx, ct *Contact) error) (Contact, error) {
-	var out Contact
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		ct, err := tx.GetContact(ctx, id)
-		if err != nil {
-			return err
-		}
-		if ct.Version != version {
-			return &psa.VersionConflictError{Kind: "contact", ID: id.String(), Given: version, Stored: ct.Version}
-		}
-		if err := change(ctx, tx, &ct); err != nil {
-			return err
-		}
-		ct.UpdatedAt = s.opts.Clock()
-		if err := tx.UpdateContact(ctx, ct); err != nil {
-			return err
-		}
-		ct.Version++
-		out = ct
-		return nil
-	})
-	if err != nil {
-		return Contact{}, err
-	}
-	return out, nil
+	return versioned.Update(ctx, s.run, "contact", id, version, Tx.GetContact, Tx.UpdateContact,
+		func(c *Contact) (*int64, *time.Time) { return &c.Version, &c.UpdatedAt }, s.opts.Clock, change, nil)
 }
 
 // UpdateContact replaces what contact id (read at version) says about the person.

@@ -3,8 +3,10 @@ package client
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // Options configure a Service. A nil *Options means the defaults.
@@ -115,30 +117,8 @@ func (s *Service) List(ctx context.Context, page psa.PageRequest) (psa.Page[Clie
 // update loads client id, checks that version is the one stored, applies change and stores the
 // result, all in one transaction.
 func (s *Service) update(ctx context.Context, id psa.ClientID, version int64, change func(ctx context.Context, tx Tx, c *Client) error) (Client, error) {
-	var out Client
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		c, err := tx.GetClient(ctx, id)
-		if err != nil {
-			return err
-		}
-		if c.Version != version {
-			return &psa.VersionConflictError{Kind: "client", ID: id.String(), Given: version, Stored: c.Version}
-		}
-		if err := change(ctx, tx, &c); err != nil {
-			return err
-		}
-		c.UpdatedAt = s.opts.Clock()
-		if err := tx.UpdateClient(ctx, c); err != nil {
-			return err
-		}
-		c.Version++
-		out = c
-		return nil
-	})
-	if err != nil {
-		return Client{}, err
-	}
-	return out, nil
+	return versioned.Update(ctx, s.run, "client", id, version, Tx.GetClient, Tx.UpdateClient,
+		func(c *Client) (*int64, *time.Time) { return &c.Version, &c.UpdatedAt }, s.opts.Clock, change, nil)
 }
 
 // UpdateProfile replaces the company information of client id, read at version.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // Options configure a Service. A nil *Options means the defaults.
@@ -290,31 +291,14 @@ func (s *Service) History(ctx context.Context, id psa.ContractID) ([]HistoryEntr
 // update loads contract id, checks version, applies change, stores the contract and records what
 // change returns in the history, in one transaction.
 func (s *Service) update(ctx context.Context, id psa.ContractID, version int64, change func(ctx context.Context, tx Tx, c *Contract) (string, error)) (Contract, error) {
-	var out Contract
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		c, err := tx.GetContract(ctx, id)
-		if err != nil {
+	var what string
+	return versioned.Update(ctx, s.run, "contract", id, version, Tx.GetContract, Tx.UpdateContract,
+		func(c *Contract) (*int64, *time.Time) { return &c.Version, &c.UpdatedAt }, s.opts.Clock,
+		func(ctx context.Context, tx Tx, c *Contract) (err error) {
+			what, err = change(ctx, tx, c)
 			return err
-		}
-		if c.Version != version {
-			return &psa.VersionConflictError{Kind: "contract", ID: id.String(), Given: version, Stored: c.Version}
-		}
-		what, err := change(ctx, tx, &c)
-		if err != nil {
-			return err
-		}
-		c.UpdatedAt = s.opts.Clock()
-		if err := tx.UpdateContract(ctx, c); err != nil {
-			return err
-		}
-		c.Version++
-		out = c
-		return s.record(ctx, tx, id, what)
-	})
-	if err != nil {
-		return Contract{}, err
-	}
-	return out, nil
+		},
+		func(ctx context.Context, tx Tx, c Contract) error { return s.record(ctx, tx, c.ID, what) })
 }
 
 // UpdateTerms replaces the terms of contract id, read at version, and records every changed
@@ -397,38 +381,24 @@ func dateOrOpen(d psa.Date) string {
 }
 
 // updatePart loads part id, checks version, applies change, stores the part and records the
-// change in its contract's history.
+// change in its contract's history; a change that reports nothing ("") stores nothing.
 func (s *Service) updatePart(ctx context.Context, id psa.PartID, version int64, change func(ctx context.Context, tx Tx, c Contract, p *Part) (string, error)) (Part, error) {
-	var out Part
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		p, err := tx.GetPart(ctx, id)
-		if err != nil {
+	var what string
+	return versioned.Update(ctx, s.run, "contract part", id, version, Tx.GetPart, Tx.UpdatePart,
+		func(p *Part) (*int64, *time.Time) { return &p.Version, &p.UpdatedAt }, s.opts.Clock,
+		func(ctx context.Context, tx Tx, p *Part) error {
+			c, err := tx.GetContract(ctx, p.ContractID)
+			if err != nil {
+				return err
+			}
+			if what, err = change(ctx, tx, c, p); err == nil && what == "" {
+				return versioned.ErrUnchanged
+			}
 			return err
-		}
-		if p.Version != version {
-			return &psa.VersionConflictError{Kind: "contract part", ID: id.String(), Given: version, Stored: p.Version}
-		}
-		c, err := tx.GetContract(ctx, p.ContractID)
-		if err != nil {
-			return err
-		}
-		what, err := change(ctx, tx, c, &p)
-		if err != nil || what == "" {
-			out = p
-			return err
-		}
-		p.UpdatedAt = s.opts.Clock()
-		if err := tx.UpdatePart(ctx, p); err != nil {
-			return err
-		}
-		p.Version++
-		out = p
-		return s.record(ctx, tx, c.ID, fmt.Sprintf("part %q: %s", p.Description, what))
-	})
-	if err != nil {
-		return Part{}, err
-	}
-	return out, nil
+		},
+		func(ctx context.Context, tx Tx, p Part) error {
+			return s.record(ctx, tx, p.ContractID, fmt.Sprintf("part %q: %s", p.Description, what))
+		})
 }
 
 // AddPart adds a part to contract id. A part without a price turns an active contract back into

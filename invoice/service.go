@@ -3,9 +3,11 @@ package invoice
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // Options configure a Service. A nil *Options means the defaults.
@@ -61,29 +63,9 @@ func (s *Service) Scheme(ctx context.Context, id psa.NumberingSchemeID) (Scheme,
 
 // updateScheme loads scheme id, checks version, applies change and stores it.
 func (s *Service) updateScheme(ctx context.Context, id psa.NumberingSchemeID, version int64, change func(*Scheme) error) (Scheme, error) {
-	var out Scheme
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		sc, err := tx.GetScheme(ctx, id)
-		if err != nil {
-			return err
-		}
-		if sc.Version != version {
-			return &psa.VersionConflictError{Kind: "numbering scheme", ID: id.String(), Given: version, Stored: sc.Version}
-		}
-		if err := change(&sc); err != nil {
-			return err
-		}
-		if err := tx.PutScheme(ctx, sc); err != nil {
-			return err
-		}
-		sc.Version++
-		out = sc
-		return nil
-	})
-	if err != nil {
-		return Scheme{}, err
-	}
-	return out, nil
+	return versioned.Update(ctx, s.run, "numbering scheme", id, version, Tx.GetScheme, Tx.PutScheme,
+		func(sc *Scheme) (*int64, *time.Time) { return &sc.Version, nil }, s.opts.Clock,
+		func(_ context.Context, _ Tx, sc *Scheme) error { return change(sc) }, nil)
 }
 
 // ConfirmScheme records that the MSP verified scheme id's settings (seed 000: "verify the default
@@ -155,30 +137,8 @@ func (s *Service) Get(ctx context.Context, id psa.InvoiceID) (Invoice, error) {
 
 // update loads invoice id, checks version, applies change and stores the invoice.
 func (s *Service) update(ctx context.Context, id psa.InvoiceID, version int64, change func(ctx context.Context, tx Tx, inv *Invoice) error) (Invoice, error) {
-	var out Invoice
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		inv, err := tx.GetInvoice(ctx, id)
-		if err != nil {
-			return err
-		}
-		if inv.Version != version {
-			return &psa.VersionConflictError{Kind: "invoice", ID: id.String(), Given: version, Stored: inv.Version}
-		}
-		if err := change(ctx, tx, &inv); err != nil {
-			return err
-		}
-		inv.UpdatedAt = s.opts.Clock()
-		if err := tx.UpdateInvoice(ctx, inv); err != nil {
-			return err
-		}
-		inv.Version++
-		out = inv
-		return nil
-	})
-	if err != nil {
-		return Invoice{}, err
-	}
-	return out, nil
+	return versioned.Update(ctx, s.run, "invoice", id, version, Tx.GetInvoice, Tx.UpdateInvoice,
+		func(inv *Invoice) (*int64, *time.Time) { return &inv.Version, &inv.UpdatedAt }, s.opts.Clock, change, nil)
 }
 
 // Edit changes draft id, read at version (see Invoice.Edit); a finalized invoice is immutable.

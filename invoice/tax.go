@@ -94,7 +94,8 @@ func (r TaxRegion) check(v *psa.Validator, field func(string) string, rates []fr
 	if len(r.Components) > 16 {
 		names = make(map[string]int, len(r.Components))
 	}
-	for i, c := range r.Components {
+	for i := range r.Components {
+		c := &r.Components[i]
 		if name := strings.TrimSpace(c.Name); name == "" {
 			v.Add(field(componentField(i, "name")), c.Name, "is required")
 		} else if j := r.earlierName(i, name, names); j >= 0 {
@@ -196,7 +197,7 @@ type ComponentTax struct {
 // a credit line), so Net = Gross - LineDiscount - InvoiceDiscount on every line, and no discount
 // changes the sign of a line.
 type LineTotals struct {
-	// Gross is the line's gross as given.
+	// Gross is the line's gross as given, at the currency's scale.
 	Gross psa.Money
 	// LineDiscount is the sum of the line's own discounts.
 	LineDiscount psa.Money
@@ -257,12 +258,14 @@ type Totals struct {
 // rounded once each; together they must not exceed the gross in magnitude. The invoice discounts
 // apply to the invoice's net after line discounts (the sum of the lines' nets, sign included),
 // percentages of it rounded once each and amounts as given; together they must not exceed it in
-// magnitude. Their sum is spread over the lines pro rata to their nets: every line gives up the
-// same fraction of its net, split by the largest-remainder method (psa.Money.Allocate) so that
-// the shares sum exactly. When the nets mix signs (credit lines next to charges), each line's
-// exact share (its net x the discount / the invoice's net) is still between 0 and its net; the
-// lines get their exact shares rounded down, and the units left over go one each to the largest
-// remainders, equal remainders to the earlier line. So no discount changes a line's sign.
+// magnitude. Their sum is spread over the lines pro rata to their nets, so that every line gives
+// up the same fraction of its net, by the largest-remainder method exactly as psa.Money.Allocate
+// splits: the shares sum exactly to the discount. When the nets mix signs (credit lines next to
+// charges), each line's exact share (its net x the discount / the invoice's net) is still
+// between 0 and its net: a 10% discount of an invoice of +1000.00 and -200.00 takes 100.00 and
+// -20.00. The lines get their exact shares rounded down, and the minor units still missing go
+// one each to the largest remainders, equal remainders to the earlier line. No discount changes
+// a line's sign.
 //
 // Tax. A Taxed invoice is taxed per region: the region's Base is the sum of its lines' nets,
 // sign included (a negative base gives a negative tax). Its components are computed in order,
@@ -273,14 +276,15 @@ type Totals struct {
 // components always add up to its tax, and a line's tax may differ from a largest-remainder split
 // of the region's tax by up to one minor unit per component beyond the first.
 //
-// When a region's lines mix signs, a split weighted by nets would go wrong: the region's tax is
-// of the small difference of the lines, and a weight of net/base would give each line a
-// multiple of its own tax (a line of +100.00 and one of -99.87 at 8% would carry +7.69 and
-// -7.68 of the 0.01 region tax). Each line's exact share is then its own exact tax (its base x
-// the rate); lines get those rounded down and the units left over go one each to the largest
-// remainders (equal remainders to the earlier line), so the shares sum exactly to the region's
-// component and each is within one minor unit of the line's exact tax (+8.00 and -7.99 above).
-// A line's tax always has the sign of its net, or is zero.
+// Lines of mixed signs. When a region's lines mix charges and credits, its base is a difference
+// of larger amounts, and a split weighted by net / base no longer gives each line about its own
+// tax: of a line of +100.00 and one of -99.87 at 8%, the region's tax of 0.01 would split into
+// +7.69 and -7.68. A line's exact share is then its own exact tax, its base for the component x
+// the rate. Each line gets that rounded down, and the minor units still missing to the region's
+// component go one each to the largest remainders, equal remainders to the earlier line (+8.00
+// and -7.99 above). So the shares sum exactly to the region's component and each is within one
+// minor unit of the line's exact tax. Either way, a line's tax has the sign of its net, or is
+// zero.
 //
 // With opts.PerLine, each line's component taxes are rounded on the line instead, and a region's
 // component is the sum of its lines' (see TaxOptions.PerLine).
@@ -299,8 +303,8 @@ type Totals struct {
 // naming the amounts, and invoice discounts larger than the net "discounts". Amounts whose sums
 // leave the range of an int64 of minor units give an error for the field concerned.
 //
-// No lines gives zero totals. The inputs are not modified; the result shares nothing with them
-// but the components' Rate decimals, which are immutable.
+// No lines gives zero totals. The inputs are not modified; the result shares no slice with them,
+// only immutable values (names, rates, and amounts such as a line's Gross).
 func ComputeTotals(cur currency.Unit, lines []LineInput, invoiceDiscounts []Discount, regions []TaxRegion, opts TaxOptions) (Totals, error) {
 	var c totalsCalc
 	if err := c.init(cur, lines, invoiceDiscounts, regions, opts); err != nil {
@@ -451,13 +455,15 @@ type totalsLine struct {
 
 // totalsRegion is a validated region in computation.
 type totalsRegion struct {
-	in      TaxRegion
-	index   int // in ComputeTotals' regions
-	rates   []fraction
-	members []int // lines of the region, in order
-	base    int64
-	comps   []int64
-	tax     int64
+	in       TaxRegion
+	index    int // in ComputeTotals' regions
+	rates    []fraction
+	members  []int   // lines of the region, in order
+	nMembers int     // their number, counted first
+	buf      []int64 // taxRegion's buffers
+	base     int64
+	comps    []int64
+	tax      int64
 }
 
 // totalsCalc holds ComputeTotals' validated input and the amounts computed so far.
@@ -471,6 +477,7 @@ type totalsCalc struct {
 	regions []totalsRegion
 	order   []int           // regions used, in order of first appearance
 	codes   map[string]int  // the regions' indexes by code, when there are many
+	discBuf []int64         // discountInvoice's buffers
 	zero    psa.Money       // 0 of cur, shared by every zero amount of the result
 	rems    []uint64        // scratch for settle
 	idx     []int           // scratch for settle
@@ -502,14 +509,15 @@ func (c *totalsCalc) init(cur currency.Unit, lines []LineInput, invDiscounts []D
 
 	c.regions = make([]totalsRegion, len(regions))
 	nRates := 0
-	for _, r := range regions {
-		nRates += len(r.Components)
+	for k := range regions {
+		nRates += len(regions[k].Components)
 	}
 	rates := make([]fraction, nRates)
 	if len(regions) > 8 {
 		c.codes = make(map[string]int, len(regions))
 	}
-	for k, r := range regions {
+	for k := range regions {
+		r := &regions[k]
 		rs := rates[:len(r.Components):len(r.Components)]
 		rates = rates[len(r.Components):]
 		r.check(&v, func(f string) string { return regionField(k, "."+f) }, rs)
@@ -518,13 +526,15 @@ func (c *totalsCalc) init(cur currency.Unit, lines []LineInput, invDiscounts []D
 		} else if c.codes != nil {
 			c.codes[r.Code] = k
 		}
-		c.regions[k] = totalsRegion{in: r, index: k, rates: rs}
+		c.regions[k] = totalsRegion{in: *r, index: k, rates: rs}
 	}
 
 	c.lines = make([]totalsLine, len(lines))
-	nComps := 0
-	for i, l := range lines {
-		tl := totalsLine{region: -1}
+	c.order = make([]int, 0, len(regions))
+	taxable := 0 // lines
+	for i := range lines {
+		l, tl := &lines[i], &c.lines[i]
+		tl.region = -1
 		u, reason := c.amountUnits(l.Gross, false)
 		if reason != "" {
 			v.Add(lineField(i, ".gross"), moneyText(l.Gross), reason)
@@ -532,8 +542,8 @@ func (c *totalsCalc) init(cur currency.Unit, lines []LineInput, invDiscounts []D
 		// The line's discounts, of its gross: their sum when all are valid, and whether it is
 		// more than the gross (reported once every field is valid).
 		of, sum, ok := absUnits(u), uint64(0), true
-		for j, d := range l.Discounts {
-			a, valid := c.checkDiscount(&v, d, of, func() string { return lineField(i, ".discounts["+strconv.Itoa(j)+"]") })
+		for j := range l.Discounts {
+			a, valid := c.checkDiscount(&v, &l.Discounts[j], of, func() string { return lineField(i, ".discounts["+strconv.Itoa(j)+"]") })
 			var carry uint64
 			sum, carry = bits.Add64(sum, a, 0)
 			ok = ok && valid && carry == 0
@@ -549,28 +559,48 @@ func (c *totalsCalc) init(cur currency.Unit, lines []LineInput, invDiscounts []D
 		if l.TaxRegion != "" {
 			if k := c.regionIndex(l.TaxRegion, len(regions)); k >= 0 {
 				tl.region = k
-				if len(c.regions[k].members) == 0 {
+				if c.regions[k].nMembers == 0 {
 					c.order = append(c.order, k)
 				}
-				c.regions[k].members = append(c.regions[k].members, i)
-				nComps += len(regions[k].Components)
+				c.regions[k].nMembers++
+				taxable++
 			} else {
 				v.Add(lineField(i, ".taxRegion"), l.TaxRegion, "is not the code of one of the invoice's tax regions")
 			}
 		}
-		c.lines[i] = tl
 	}
-	for j, d := range invDiscounts {
-		c.checkDiscount(&v, d, 0, func() string { return "discounts[" + strconv.Itoa(j) + "]" })
+	for j := range invDiscounts {
+		c.checkDiscount(&v, &invDiscounts[j], 0, func() string { return "discounts[" + strconv.Itoa(j) + "]" })
 	}
 	if err := v.Err(totalsObject); err != nil {
 		return err
 	}
-	comps := make([]int64, nComps)
+	// One array of amounts for the computation: the lines' components, each used region's
+	// buffers, and the invoice discount's.
+	size := 2 * len(lines)
+	for _, k := range c.order {
+		r := &c.regions[k]
+		size += (len(r.rates) + 4) * r.nMembers // the lines' components and the region's buffers
+		size += len(r.rates)
+	}
+	arena := make([]int64, size)
+	take := func(n int) []int64 {
+		s := arena[:n:n]
+		arena = arena[n:]
+		return s
+	}
+	c.discBuf = take(2 * len(lines))
+	members := make([]int, taxable)
+	for _, k := range c.order {
+		r := &c.regions[k]
+		r.members, members = members[:0:r.nMembers], members[r.nMembers:]
+		r.buf = take(4*r.nMembers + len(r.rates))
+	}
 	for i := range c.lines {
 		if k := c.lines[i].region; k >= 0 {
-			n := len(regions[k].Components)
-			c.lines[i].comps, comps = comps[:n:n], comps[n:]
+			r := &c.regions[k]
+			r.members = append(r.members, i) // within its capacity
+			c.lines[i].comps = take(len(r.rates))
 		}
 	}
 	return nil
@@ -621,7 +651,7 @@ func (c *totalsCalc) amountUnits(m psa.Money, nonNegative bool) (int64, string) 
 
 // checkDiscount records in v every broken rule of d, the discount at field(), and returns d's
 // magnitude applied to of (see discountUnits) and whether d is valid.
-func (c *totalsCalc) checkDiscount(v *psa.Validator, d Discount, of uint64, field func() string) (uint64, bool) {
+func (c *totalsCalc) checkDiscount(v *psa.Validator, d *Discount, of uint64, field func() string) (uint64, bool) {
 	hasPct, hasAmount := !d.Percent.IsZero(), d.Amount.Currency() != currency.XXX
 	switch {
 	case hasPct && hasAmount:
@@ -646,7 +676,7 @@ func (c *totalsCalc) checkDiscount(v *psa.Validator, d Discount, of uint64, fiel
 
 // discountUnits returns the magnitude of d, a valid discount, applied to of (>= 0): a percentage
 // of it rounded once, or the amount.
-func (c *totalsCalc) discountUnits(d Discount, of uint64) uint64 {
+func (c *totalsCalc) discountUnits(d *Discount, of uint64) uint64 {
 	if !d.Percent.IsZero() {
 		f, _ := percentFraction(d.Percent)
 		return uint64(roundMul(int64(of), f, c.opts.Rounding))
@@ -658,9 +688,9 @@ func (c *totalsCalc) discountUnits(d Discount, of uint64) uint64 {
 // discountSum returns the sum of discounts applied to of (>= 0), and whether it is at most of.
 func (c *totalsCalc) discountSum(discounts []Discount, of uint64) (uint64, bool) {
 	var sum uint64
-	for _, d := range discounts {
+	for j := range discounts {
 		var carry uint64
-		if sum, carry = bits.Add64(sum, c.discountUnits(d, of), 0); carry != 0 || sum > of {
+		if sum, carry = bits.Add64(sum, c.discountUnits(&discounts[j], of), 0); carry != 0 || sum > of {
 			return 0, false
 		}
 	}
@@ -672,7 +702,8 @@ func (c *totalsCalc) discountSum(discounts []Discount, of uint64) (uint64, bool)
 func (c *totalsCalc) discountText(discounts []Discount, of uint64) string {
 	var b strings.Builder
 	total := new(big.Int)
-	for j, d := range discounts {
+	for j := range discounts {
+		d := &discounts[j]
 		if j > 0 {
 			b.WriteString(" + ")
 		}
@@ -717,8 +748,8 @@ func (c *totalsCalc) discountLines() error {
 // discountInvoice computes the invoice discounts and spreads them over the lines.
 func (c *totalsCalc) discountInvoice() error {
 	var total units
-	for _, l := range c.lines {
-		total.add(l.net)
+	for i := range c.lines {
+		total.add(c.lines[i].net)
 	}
 	if total.overflow {
 		return psa.Invalid(totalsObject, "lines", "", "add up to an amount out of range")
@@ -736,10 +767,9 @@ func (c *totalsCalc) discountInvoice() error {
 	if total.n < 0 {
 		d = -d
 	}
-	nets := make([]int64, 2*len(c.lines))
-	nets, shares := nets[:len(c.lines)], nets[len(c.lines):]
-	for i, l := range c.lines {
-		nets[i] = l.net
+	nets, shares := c.discBuf[:len(c.lines)], c.discBuf[len(c.lines):]
+	for i := range c.lines {
+		nets[i] = c.lines[i].net
 	}
 	if err := c.spreadDiscount(shares, d, nets, total.n); err != nil {
 		return err
@@ -903,7 +933,7 @@ func (c *totalsCalc) taxRegion(r *totalsRegion) error {
 		return psa.Invalid(totalsObject, regionField(r.index, ""), r.in.Code, "has a base or tax out of range")
 	}
 	n := len(r.members)
-	buf := make([]int64, 4*n+len(r.in.Components))
+	buf := r.buf
 	nets, earlier, weights, shares := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:4*n]
 	r.comps = buf[4*n:]
 	var base units
@@ -918,12 +948,12 @@ func (c *totalsCalc) taxRegion(r *totalsRegion) error {
 	if c.opts.Treatment != Taxed {
 		return nil
 	}
-	var earlierTax, tax units // the region's earlier components and all of them
+	var tax units // the region's components so far
 	for k, comp := range r.in.Components {
 		kbase := base
 		copy(weights, nets)
 		if comp.Compound {
-			kbase.add(earlierTax.n)
+			kbase.add(tax.n)
 			for m := range weights {
 				s := units{n: weights[m]}
 				s.add(earlier[m])
@@ -959,7 +989,6 @@ func (c *totalsCalc) taxRegion(r *totalsRegion) error {
 			}
 			earlier[m] = s.n
 		}
-		earlierTax.add(r.comps[k])
 		tax.add(r.comps[k])
 		if tax.overflow {
 			return rangeErr()
@@ -1030,8 +1059,8 @@ func (c *totalsCalc) totals() (Totals, error) {
 		Reason:    c.opts.Reason,
 	}
 	nComps := 0
-	for _, l := range c.lines {
-		nComps += len(l.comps)
+	for i := range c.lines {
+		nComps += len(c.lines[i].comps)
 	}
 	for _, k := range c.order {
 		nComps += len(c.regions[k].comps)
@@ -1040,24 +1069,21 @@ func (c *totalsCalc) totals() (Totals, error) {
 	components := func(in []TaxComponent, amounts []int64) []ComponentTax {
 		out := comps[:len(in):len(in)]
 		comps = comps[len(in):]
-		for k, comp := range in {
-			out[k] = ComponentTax{Name: comp.Name, Rate: comp.Rate, Compound: comp.Compound, Amount: c.money(amounts[k])}
+		for k := range in {
+			o, comp := &out[k], &in[k]
+			o.Name, o.Rate, o.Compound, o.Amount = comp.Name, comp.Rate, comp.Compound, c.money(amounts[k])
 		}
 		return out
 	}
 	var subtotal, discount, net, tax units
-	for i, l := range c.lines {
+	for i := range c.lines {
+		l, lt := &c.lines[i], &t.Lines[i]
 		subtotal.add(l.gross)
 		discount.add(l.lineDis)
 		discount.add(l.invDis)
 		net.add(l.net)
-		lt := LineTotals{
-			Gross:           c.gross(i),
-			LineDiscount:    c.money(l.lineDis),
-			InvoiceDiscount: c.money(l.invDis),
-			Net:             c.money(l.net),
-			Tax:             c.zero,
-		}
+		lt.Gross, lt.LineDiscount, lt.InvoiceDiscount = c.gross(i), c.money(l.lineDis), c.money(l.invDis)
+		lt.Net, lt.Tax = c.money(l.net), c.zero
 		if l.region >= 0 {
 			var ltax units
 			for _, a := range l.comps {
@@ -1069,10 +1095,9 @@ func (c *totalsCalc) totals() (Totals, error) {
 			lt.Tax = c.money(ltax.n)
 			lt.Components = components(c.regions[l.region].in.Components, l.comps)
 		}
-		t.Lines[i] = lt
 	}
 	for _, k := range c.order {
-		r := c.regions[k]
+		r := &c.regions[k]
 		t.Regions = append(t.Regions, RegionTax{
 			Code: r.in.Code, Name: r.in.Name, Base: c.money(r.base),
 			Components: components(r.in.Components, r.comps), Tax: c.money(r.tax),

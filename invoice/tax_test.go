@@ -764,12 +764,25 @@ func (c *taxChecker) fail(format string, args ...any) {
 
 // u returns m in minor units, checking its currency and scale: the coefficient of an amount of
 // exponent -scale (the tests' amounts fit an int64 by far).
-func (c *taxChecker) u(m psa.Money, what string) int64 {
+func (c *taxChecker) u(m psa.Money, what fmt.Stringer) int64 {
 	if m.Currency() != c.cur || m.Amount().Exponent() != -c.scale {
 		c.fail("%s: %v is not at the scale of %v", what, m, c.cur)
 		return 0
 	}
 	return m.Amount().CoefficientInt64()
+}
+
+// taxWhat names what a taxChecker checks, formatted only for a failure: "lines[2]".
+type taxWhat struct {
+	name  string
+	index int
+}
+
+func (w taxWhat) String() string {
+	if w.index < 0 {
+		return w.name
+	}
+	return w.name + "[" + strconv.Itoa(w.index) + "]"
 }
 
 // dec returns n minor units as a decimal.
@@ -852,7 +865,7 @@ func (c *taxChecker) allocate(total int64, weights []int64) []int64 {
 		return out
 	}
 	for i, p := range parts {
-		out[i] = c.u(p, "allocation")
+		out[i] = c.u(p, taxWhat{"allocation", -1})
 	}
 	return out
 }
@@ -931,8 +944,9 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 	buf := make([]int64, 6*n)
 	gross, ld, id, net, tax, net0 := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:4*n], buf[4*n:5*n], buf[5*n:]
 	var sumGross, sumDis, sumNet, sumTax, sumNet0 int64
-	for i, l := range got.Lines {
-		what := "lines[" + strconv.Itoa(i) + "]"
+	for i := range got.Lines {
+		l := &got.Lines[i]
+		what := taxWhat{"lines", i}
 		gross[i], ld[i], id[i], net[i], tax[i] = c.u(l.Gross, what), c.u(l.LineDiscount, what), c.u(l.InvoiceDiscount, what), c.u(l.Net, what), c.u(l.Tax, what)
 		net0[i] = gross[i] - ld[i]
 		if want := c.u(in.lines[i].Gross, what); gross[i] != want {
@@ -943,7 +957,8 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 		}
 		// The line discount, recomputed: each discount of |gross|, signed like the gross.
 		var want int64
-		for _, d := range in.lines[i].Discounts {
+		for j := range in.lines[i].Discounts {
+			d := &in.lines[i].Discounts[j]
 			if d.Amount.Currency() != currency.XXX {
 				want += c.u(d.Amount, what)
 			} else {
@@ -965,7 +980,8 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 			c.fail("%s is not taxable but has tax %d %v", what, tax[i], l.Components)
 		}
 		var lt int64
-		for _, comp := range l.Components {
+		for k := range l.Components {
+			comp := &l.Components[k]
 			lt += c.u(comp.Amount, what)
 		}
 		if lt != tax[i] {
@@ -975,7 +991,7 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 			c.fail("%s: tax %d and net %d differ in sign", what, tax[i], net[i])
 		}
 	}
-	sub, dis, nt, tx, tot := c.u(got.Subtotal, "subtotal"), c.u(got.Discount, "discount"), c.u(got.Net, "net"), c.u(got.Tax, "tax"), c.u(got.Total, "total")
+	sub, dis, nt, tx, tot := c.u(got.Subtotal, taxWhat{"subtotal", -1}), c.u(got.Discount, taxWhat{"discount", -1}), c.u(got.Net, taxWhat{"net", -1}), c.u(got.Tax, taxWhat{"tax", -1}), c.u(got.Total, taxWhat{"total", -1})
 	switch {
 	case sub != sumGross:
 		c.fail("subtotal %d, lines' gross %d", sub, sumGross)
@@ -991,9 +1007,10 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 
 	// The invoice discount, recomputed and re-spread.
 	var invDis int64
-	for _, d := range in.discount {
+	for j := range in.discount {
+		d := &in.discount[j]
 		if d.Amount.Currency() != currency.XXX {
-			invDis += c.u(d.Amount, "discounts")
+			invDis += c.u(d.Amount, taxWhat{"discounts", -1})
 		} else {
 			invDis += c.pct(taxAbs(sumNet0), d.Percent, mode)
 		}
@@ -1029,16 +1046,17 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 		return c.err
 	}
 	var regionTax int64
-	for ri, rt := range got.Regions {
-		what := "region " + rt.Code
-		r := in.regions[slices.IndexFunc(in.regions, func(r invoice.TaxRegion) bool { return r.Code == order[ri] })]
+	for ri := range got.Regions {
+		rt := &got.Regions[ri]
+		what := taxWhat{"regions", ri}
+		r := &in.regions[slices.IndexFunc(in.regions, func(r invoice.TaxRegion) bool { return r.Code == order[ri] })]
 		if rt.Code != r.Code || rt.Name != r.Name || len(rt.Components) != len(r.Components) {
 			c.fail("%s: region %d is %q %q, want %q", what, ri, rt.Code, rt.Name, r.Code)
 			return c.err
 		}
 		var members []int
-		for i, l := range in.lines {
-			if l.TaxRegion == r.Code {
+		for i := range in.lines {
+			if in.lines[i].TaxRegion == r.Code {
 				members = append(members, i)
 			}
 		}
@@ -1054,8 +1072,8 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 		}
 		earlier := make([]int64, len(members))
 		var earlierTax, compSum int64
-		for k, comp := range r.Components {
-			rc := rt.Components[k]
+		for k := range r.Components {
+			comp, rc := &r.Components[k], &rt.Components[k]
 			amount := c.u(rc.Amount, what)
 			compSum += amount
 			if rc.Name != comp.Name || !rc.Rate.Equal(comp.Rate) || rc.Compound != comp.Compound {
@@ -1064,7 +1082,7 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 			shares, weights := make([]int64, len(members)), make([]int64, len(members))
 			var s int64
 			for m, i := range members {
-				lc := got.Lines[i].Components[k]
+				lc := &got.Lines[i].Components[k]
 				if lc.Name != comp.Name || !lc.Rate.Equal(comp.Rate) || lc.Compound != comp.Compound {
 					c.fail("%s: line %d component %d is %+v, want %+v", what, i, k, lc, comp)
 				}
@@ -1128,8 +1146,8 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 // taxPool holds the decimals and names random invoices draw from, made once: building decimals
 // is most of the cost of making an invoice.
 type taxPool struct {
-	rates    []decimal.Decimal // 0 to 25, 0 to 3 decimals; now and then 100
-	percents []decimal.Decimal // discount percentages, 0.001 to 100, some above 20
+	rates    []decimal.Decimal             // 0 to 25, 0 to 3 decimals; now and then 100
+	percents []decimal.Decimal             // discount percentages, 0.001 to 100, some above 20
 	gross    map[currency.Unit][]psa.Money // line amounts of both signs and every size
 	codes    []string
 	names    []string

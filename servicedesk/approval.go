@@ -9,6 +9,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // EntryStateError reports an operation that a time entry's status does not allow (editing an
@@ -108,30 +109,8 @@ func (s *Service) placeWork(ctx context.Context, tx Tx, w *Work) error {
 
 // updateEntry loads entry id, checks version, applies change and stores it.
 func (s *Service) updateEntry(ctx context.Context, id psa.TimeEntryID, version int64, change func(ctx context.Context, tx Tx, e *TimeEntry) error) (TimeEntry, error) {
-	var out TimeEntry
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		e, err := tx.GetTimeEntry(ctx, id)
-		if err != nil {
-			return err
-		}
-		if e.Version != version {
-			return &psa.VersionConflictError{Kind: "time entry", ID: id.String(), Given: version, Stored: e.Version}
-		}
-		if err := change(ctx, tx, &e); err != nil {
-			return err
-		}
-		e.UpdatedAt = s.opts.Clock()
-		if err := tx.UpdateTimeEntry(ctx, e); err != nil {
-			return err
-		}
-		e.Version++
-		out = e
-		return nil
-	})
-	if err != nil {
-		return TimeEntry{}, err
-	}
-	return out, nil
+	return versioned.Update(ctx, s.run, "time entry", id, version, Tx.GetTimeEntry, Tx.UpdateTimeEntry,
+		func(e *TimeEntry) (*int64, *time.Time) { return &e.Version, &e.UpdatedAt }, s.opts.Clock, change, nil)
 }
 
 // UpdateTime replaces the work of entry id, read at version. Only a submitted or rejected entry

@@ -11,6 +11,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // Options configure a Service. A nil *Options means the defaults.
@@ -376,31 +377,10 @@ func (s *Service) List(ctx context.Context, clientID psa.ClientID, page psa.Page
 
 // update loads ticket id, checks version, applies change and stores the ticket.
 func (s *Service) update(ctx context.Context, id psa.TicketID, version int64, change func(ctx context.Context, tx Tx, t *Ticket, now time.Time) error) (Ticket, error) {
-	var out Ticket
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		t, err := tx.GetTicket(ctx, id)
-		if err != nil {
-			return err
-		}
-		if t.Version != version {
-			return &psa.VersionConflictError{Kind: "ticket", ID: id.String(), Given: version, Stored: t.Version}
-		}
-		now := s.opts.Clock()
-		if err := change(ctx, tx, &t, now); err != nil {
-			return err
-		}
-		t.UpdatedAt = now
-		if err := tx.UpdateTicket(ctx, t); err != nil {
-			return err
-		}
-		t.Version++
-		out = t
-		return nil
-	})
-	if err != nil {
-		return Ticket{}, err
-	}
-	return out, nil
+	now := s.opts.Clock()
+	return versioned.Update(ctx, s.run, "ticket", id, version, Tx.GetTicket, Tx.UpdateTicket,
+		func(t *Ticket) (*int64, *time.Time) { return &t.Version, &t.UpdatedAt }, func() time.Time { return now },
+		func(ctx context.Context, tx Tx, t *Ticket) error { return change(ctx, tx, t, now) }, nil)
 }
 
 // slaParts loads the policy target and business hours of ticket t's clock; ok is false when no

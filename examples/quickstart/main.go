@@ -8,33 +8,42 @@
 //  4. add billing information and approve the time at the client's rates;
 //  5. add a sub-organization billed to its parent, the account team, settings and assets;
 //  6. create a contract from the client's assigned services, with a prorated first month;
-//  7. print the ticket's SLA status and the onboarding checklist.
+//  7. print the ticket's SLA status and the onboarding checklist;
+//  8. add a sales item and run billing: the first run stops until the invoice numbering is
+//     confirmed (seed 000); confirm it, aligned with the accounting software; run; print the
+//     invoice as text and write it as HTML; a second run creates nothing.
 //
 // It runs on a simulated clock, so its output is the same every time.
 //
-//	go run ./examples/quickstart
+//	go run ./examples/quickstart [-html DIR]
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/billing"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/servicedesk"
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	htmlDir := flag.String("html", os.TempDir(), "directory the invoice's HTML is written to")
+	flag.Parse()
+	if err := run(context.Background(), os.Stdout, *htmlDir); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -47,7 +56,10 @@ type journey struct {
 	clients   *client.Service
 	contracts *contract.Service
 	desk      *servicedesk.Service
+	invoices  *invoice.Service
+	billing   *billing.Service
 	assigned  assignments
+	htmlDir   string
 
 	acme     client.Client
 	ann, bob client.Contact
@@ -55,7 +67,7 @@ type journey struct {
 	entries  []servicedesk.TimeEntry
 }
 
-func run(ctx context.Context, out io.Writer) error {
+func run(ctx context.Context, out io.Writer, htmlDir string) error {
 	chicago, err := time.LoadLocation("America/Chicago")
 	if err != nil {
 		return err
@@ -73,10 +85,17 @@ func run(ctx context.Context, out io.Writer) error {
 		clients:  client.NewService(memstore.Runner[client.Tx](store), &client.Options{Options: opts}),
 		contracts: contract.NewService(memstore.Runner[contract.Tx](store), &contract.Options{Options: opts,
 			Assignments: assigned, Location: chicago}),
-		desk: servicedesk.NewService(memstore.Runner[servicedesk.Tx](store), &servicedesk.Options{Options: opts}),
+		desk:     servicedesk.NewService(memstore.Runner[servicedesk.Tx](store), &servicedesk.Options{Options: opts}),
+		invoices: invoice.NewService(memstore.Runner[invoice.Tx](store), &invoice.Options{Options: opts}),
+		htmlDir:  htmlDir,
+	}
+	illinois := invoice.TaxRegion{Code: "US-IL", Name: "Illinois", Components: []invoice.TaxComponent{
+		{Name: "State", Rate: decimal.RequireFromString("6.25")}, {Name: "County", Rate: decimal.RequireFromString("1.75")}}}
+	if j.billing, err = billing.NewService(memstore.Runner[billing.Tx](store), &billing.Options{Options: opts, TaxRegions: []invoice.TaxRegion{illinois}}); err != nil {
+		return err
 	}
 	for _, step := range []func(context.Context) error{
-		j.createClient, j.configureServiceDesk, j.openTicket, j.approveTime, j.organize, j.createContract, j.report,
+		j.createClient, j.configureServiceDesk, j.openTicket, j.approveTime, j.organize, j.createContract, j.report, j.bill,
 	} {
 		if err := step(ctx); err != nil {
 			return err
@@ -382,6 +401,82 @@ func (j *journey) printChecklist(ctx context.Context, checklist *client.Checklis
 		return err
 	}
 	fmt.Fprint(j.out, report)
+	return nil
+}
+
+// bill adds a sales item and runs billing (seed 000 "Ensure you can run the billing process and
+// issue invoices").
+func (j *journey) bill(ctx context.Context) error {
+	price, err := psa.ParseMoney("289.00", "USD")
+	if err != nil {
+		return err
+	}
+	day := psa.DateOf(j.clock.Now())
+	if _, err := j.billing.CreateSalesItem(ctx, j.acme.ID, billing.Item{Description: "Label printer network card",
+		Quantity: decimal.NewFromInt(1), UnitPrice: price, Date: day}); err != nil {
+		return err
+	}
+	tmpl, err := invoice.ParseTemplate("INV-{YYYY}-{SEQ:5}")
+	if err != nil {
+		return err
+	}
+	scheme, err := j.invoices.PutScheme(ctx, invoice.Scheme{Kind: invoice.InvoiceNumbers, Name: "Invoices", Template: tmpl})
+	if err != nil {
+		return err
+	}
+	opts := billing.RunOptions{AsOf: day, Scheme: scheme.ID}
+	_, err = j.billing.Bill(ctx, opts)
+	if e, ok := errors.AsType[*invoice.UnconfirmedError](err); ok {
+		fmt.Fprintf(j.out, "\nFirst billing run stopped: confirm the numbering first (next number would be %s)\n", e.Preview)
+	} else {
+		return fmt.Errorf("first run with unconfirmed numbering: got %v", err)
+	}
+	// Align with the accounting software, then confirm.
+	if scheme, err = j.invoices.SetNextNumber(ctx, scheme.ID, scheme.Version, 1042); err != nil {
+		return err
+	}
+	if scheme, err = j.invoices.ConfirmScheme(ctx, scheme.ID, scheme.Version); err != nil {
+		return err
+	}
+	run, err := j.billing.Bill(ctx, opts)
+	if err != nil {
+		return err
+	}
+	invs := run.Invoices()
+	if len(invs) != 1 {
+		return fmt.Errorf("billing run created %d invoices, want 1", len(invs))
+	}
+	inv := invs[0]
+	fmt.Fprintf(j.out, "Billing run on %s created invoice %s for %s\n\n", day, inv.Number, inv.Totals.Total)
+	doc := invoice.Document{Invoice: inv,
+		From: invoice.Party{Name: "Prairie IT Services", Address: psa.Address{Line1: "500 Main St", City: "Springfield", Region: "IL", Country: "US"}},
+		To:   invoice.Party{Name: j.acme.Name, Address: j.acme.Billing.Address, TaxID: j.acme.Billing.TaxID, Email: j.acme.Billing.InvoiceEmail, Attention: j.acme.Billing.Attention}}
+	if err := invoice.Text(j.out, doc); err != nil {
+		return err
+	}
+	renderer, err := invoice.NewRenderer()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(j.htmlDir, inv.Number+".html")
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := renderer.HTML(f, j.acme.Billing.InvoiceTemplate, doc); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(j.out, "\nHTML written to %s\n", path)
+
+	again, err := j.billing.Bill(ctx, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(j.out, "A second run for %s created %d invoice(s)\n", day, len(again.Invoices()))
 	return nil
 }
 

@@ -8,7 +8,7 @@ import (
 
 func TestQuickstart(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(t.Context(), &out); err != nil {
+	if err := run(t.Context(), &out, t.TempDir()); err != nil {
 		t.Fatalf("run: %v\noutput so far:\n%s", err, out.String())
 	}
 	for _, want := range []string{
@@ -21,6 +21,11 @@ func TestQuickstart(t *testing.T) {
 		"first response  target 1h0m0s due Tue 10:00  met",
 		"resolution      target 8h0m0s due Tue 17:00  met",
 		`[x] Assign an SLA policy: policy "Standard" from the tenant default`,
+		"First billing run stopped: confirm the numbering first (next number would be INV-2026-00001)",
+		"Billing run on 2026-11-17 created invoice INV-2026-01042 for 789.93 USD",
+		"INVOICE INV-2026-01042",
+		"Grand total  $ 789.93",
+		"A second run for 2026-11-17 created 0 invoice(s)",
 		`Sub-organization "Acme Plant East" is billed to "Acme Manufacturing"`,
 		"re-sync of rmm-1001: unchanged",
 		"[x] Provide billing information: billing information is complete",
