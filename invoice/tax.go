@@ -293,7 +293,7 @@ type Totals struct {
 // are still listed with their bases), and opts.Reason is required.
 //
 // Errors. Input that breaks a rule gives one *psa.ValidationError (object "invoice") listing
-// every broken rule found, each naming its field and value: "currency" (no currency);
+// every broken rule found, each naming its field and value, in this order: "currency" (none);
 // "rounding", "treatment", "reason" (the options); "regions[k]...." (a region's Validate, and a
 // code used twice); "lines[i].gross" (another currency, not whole minor units, out of range);
 // "lines[i].taxRegion" (a code not in regions); "lines[i].discounts[j]" (neither or both of
@@ -806,8 +806,8 @@ func (c *totalsCalc) spreadDiscount(shares []int64, d int64, nets []int64, total
 // magnitudes, by the largest-remainder method exactly as psa.Money.Allocate does: each share is
 // the whole part of |total| x |weight| / sum, the units left over go one each to the largest
 // remainders (equal remainders to the earlier line), and a negative total is split as its
-// magnitude and negated. A zero total gives zeros. When the weights' magnitudes sum beyond a
-// uint64, or total exceeds them, it calls psa.Money.Allocate itself.
+// magnitude and negated. A zero total gives zeros. The callers' weights have one sign, so their
+// magnitudes sum to the magnitude of their sum, an int64, at least |total|.
 func (c *totalsCalc) allocate(shares []int64, total int64, weights []int64) error {
 	if total == 0 {
 		clear(shares)
@@ -822,7 +822,7 @@ func (c *totalsCalc) allocate(shares []int64, total int64, weights []int64) erro
 		ok = ok && carry == 0
 	}
 	if !ok || t > sum {
-		return c.allocateMoney(shares, total, weights)
+		return psa.Invalid(totalsObject, "lines", c.text(total), "cannot be spread over lines whose amounts sum to less")
 	}
 	rems := c.scratch(len(weights))
 	left := t
@@ -838,24 +838,6 @@ func (c *totalsCalc) allocate(shares []int64, total int64, weights []int64) erro
 	if total < 0 {
 		for i := range shares {
 			shares[i] = -shares[i]
-		}
-	}
-	return nil
-}
-
-// allocateMoney is allocate by psa.Money.Allocate, for weights beyond allocate's arithmetic.
-func (c *totalsCalc) allocateMoney(shares []int64, total int64, weights []int64) error {
-	ws := make([]decimal.Decimal, len(weights))
-	for i, w := range weights {
-		ws[i] = decimal.NewFromUint64(absUnits(w))
-	}
-	parts, err := c.money(total).Allocate(ws)
-	if err != nil {
-		return err
-	}
-	for i, p := range parts {
-		if shares[i], err = p.MinorUnits(); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -10,8 +10,8 @@ import (
 	"github.com/psakit/psa/invoice"
 )
 
-// exampleUSD parses an amount of USD for the examples, which use valid amounts only.
-func exampleUSD(s string) psa.Money {
+// taxExampleUSD parses an amount of USD for the examples, which use valid amounts only.
+func taxExampleUSD(s string) psa.Money {
 	m, err := psa.ParseMoney(s, "USD")
 	if err != nil {
 		panic(err)
@@ -31,9 +31,9 @@ func ExampleComputeTotals() {
 	}}
 	descriptions := []string{"Managed services", "Firewall appliance", "Project labor"}
 	lines := []invoice.LineInput{
-		{Gross: exampleUSD("1250.00"), TaxRegion: "US-XX-SPR"},
-		{Gross: exampleUSD("349.99"), TaxRegion: "US-XX-SPR"},
-		{Gross: exampleUSD("500.00")}, // not taxable
+		{Gross: taxExampleUSD("1250.00"), TaxRegion: "US-XX-SPR"},
+		{Gross: taxExampleUSD("349.99"), TaxRegion: "US-XX-SPR"},
+		{Gross: taxExampleUSD("500.00")}, // not taxable
 	}
 	t, err := invoice.ComputeTotals(currency.USD, lines, nil, []invoice.TaxRegion{springfield}, invoice.TaxOptions{})
 	if err != nil {
@@ -76,11 +76,11 @@ func ExampleComputeTotals_invoiceDiscount() {
 		{Name: "VAT", Rate: decimal.RequireFromString("20")},
 	}}
 	lines := []invoice.LineInput{
-		{Gross: exampleUSD("100.00"), TaxRegion: "GB"},
-		{Gross: exampleUSD("200.00"), TaxRegion: "GB"},
-		{Gross: exampleUSD("43.33"), TaxRegion: "GB", Discounts: []invoice.Discount{{Amount: exampleUSD("10.00"), Reason: "goodwill"}}},
+		{Gross: taxExampleUSD("100.00"), TaxRegion: "GB"},
+		{Gross: taxExampleUSD("200.00"), TaxRegion: "GB"},
+		{Gross: taxExampleUSD("43.33"), TaxRegion: "GB", Discounts: []invoice.Discount{{Amount: taxExampleUSD("10.00"), Reason: "goodwill"}}},
 	}
-	discounts := []invoice.Discount{{Amount: exampleUSD("10.00"), Reason: "loyalty"}}
+	discounts := []invoice.Discount{{Amount: taxExampleUSD("10.00"), Reason: "loyalty"}}
 	t, err := invoice.ComputeTotals(currency.USD, lines, discounts, []invoice.TaxRegion{vat}, invoice.TaxOptions{})
 	if err != nil {
 		fmt.Println(err)

@@ -19,7 +19,7 @@ import (
 	"github.com/psakit/psa/invoice"
 )
 
-// The tests of tax.go. Helpers are prefixed "tax" (numbering's tests share the package).
+// The tests of tax.go. Helpers are prefixed "tax": the other files' tests share the package.
 
 // taxMoney parses an amount of USD, or of the currency given as "12.30 EUR".
 func taxMoney(t testing.TB, s string) psa.Money {
@@ -467,6 +467,23 @@ func TestComputeTotals(t *testing.T) {
 			"invoice: 10.005 - 1.001 = 9.004; tax 0.900; total 9.904",
 		},
 	}, {
+		// Amounts of fewer decimals are whole minor units too; the result has the currency's
+		// scale. The invoice's net of 70.00 gives up 8/70 of each line: exactly 10.2857 and
+		// -2.2857, rounded down 10.28 and -2.29, and the cent left over to the larger
+		// remainder, line 0's.
+		name: "amounts without decimals",
+		in: taxInput{
+			lines:    []invoice.LineInput{taxLine(t, "100", "GB", taxOff(t, "10")), taxLine(t, "-20.0", "")},
+			discount: []invoice.Discount{taxOff(t, "8")},
+			regions:  []invoice.TaxRegion{vat},
+		},
+		want: []string{
+			"line 0: 100.00 - 10.00 - 10.29 = 79.71; tax 15.94 = VAT 15.94",
+			"line 1: -20.00 - 0.00 - -2.29 = -17.71; not taxed",
+			"region GB: base 79.71; tax 15.94 = VAT 15.94",
+			"invoice: 80.00 - 18.00 = 62.00; tax 15.94; total 77.94",
+		},
+	}, {
 		name: "no lines",
 		in:   taxInput{regions: []invoice.TaxRegion{vat}},
 		want: []string{"invoice: 0.00 - 0.00 = 0.00; tax 0.00; total 0.00"},
@@ -719,6 +736,58 @@ func TestComputeTotalsOutOfRange(t *testing.T) {
 	require.True(t, got.Total.IsZero())
 }
 
+// TestComputeTotalsLarge checks invoices of many lines and regions: the remainders are ranked by
+// sorting past 32 lines and the regions looked up by map past 8, with the same results.
+func TestComputeTotalsLarge(t *testing.T) {
+	// 40 equal lines share 0.10: the earliest ten get a cent each.
+	lines := make([]invoice.LineInput, 40)
+	for i := range lines {
+		lines[i] = taxLine(t, "1.00", "")
+	}
+	got, err := invoice.ComputeTotals(currency.USD, lines, []invoice.Discount{taxOff(t, "0.10")}, nil, invoice.TaxOptions{})
+	require.NoError(t, err)
+	for i, l := range got.Lines {
+		want := "0.00"
+		if i < 10 {
+			want = "0.01"
+		}
+		require.Equal(t, want, taxAmt(l.InvoiceDiscount), "line %d", i)
+	}
+
+	rng := rand.New(rand.NewPCG(7, 7))
+	pool := newTaxPool()
+	computed := 0
+	for n := range 40 {
+		in := pool.random(rng)
+		in.cur, in.discount, in.regions = currency.USD, nil, nil
+		if n%3 > 0 {
+			in.discount = []invoice.Discount{{Percent: pool.percents[rng.IntN(len(pool.percents))]}, {Amount: taxMoney(t, "12.34")}}
+		}
+		for k := range 12 {
+			in.regions = append(in.regions, invoice.TaxRegion{Code: "R" + strconv.Itoa(k), Name: "Region", Components: []invoice.TaxComponent{
+				{Name: "A", Rate: pool.rates[rng.IntN(len(pool.rates))]},
+				{Name: "B", Rate: pool.rates[rng.IntN(len(pool.rates))], Compound: k%2 == 0},
+			}})
+		}
+		in.lines = make([]invoice.LineInput, 300)
+		for i := range in.lines {
+			g := pool.gross[currency.USD][rng.IntN(len(pool.gross[currency.USD]))]
+			in.lines[i] = invoice.LineInput{Gross: g, TaxRegion: "R" + strconv.Itoa(rng.IntN(12)*(n%2))} // half the invoices in one region
+			if rng.IntN(4) == 0 {
+				in.lines[i].Discounts = []invoice.Discount{{Percent: pool.percents[rng.IntN(len(pool.percents))]}}
+			}
+		}
+		got, err := in.compute()
+		if err != nil {
+			require.True(t, taxExpectedError(err), "invoice %d: %v", n, err)
+			continue
+		}
+		computed++
+		require.NoError(t, taxVerify(in, got, true), "invoice %d", n)
+	}
+	require.Greater(t, computed, 35)
+}
+
 func TestTaxRegionValidate(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -754,6 +823,17 @@ type taxChecker struct {
 	cur   currency.Unit
 	scale int32
 	err   error
+	arena []int64 // what take hands out
+}
+
+// take returns n zeros from c's arena.
+func (c *taxChecker) take(n int) []int64 {
+	if len(c.arena) < n {
+		c.arena = make([]int64, max(n, 256))
+	}
+	s := c.arena[:n:n]
+	c.arena = c.arena[n:]
+	return s
 }
 
 func (c *taxChecker) fail(format string, args ...any) {
@@ -770,6 +850,15 @@ func (c *taxChecker) u(m psa.Money, what fmt.Stringer) int64 {
 		return 0
 	}
 	return m.Amount().CoefficientInt64()
+}
+
+// input returns m, an input amount of any scale, in minor units.
+func (c *taxChecker) input(m psa.Money, what fmt.Stringer) int64 {
+	n, err := m.MinorUnits()
+	if err != nil {
+		c.fail("%s: %v", what, err)
+	}
+	return n
 }
 
 // taxWhat names what a taxChecker checks, formatted only for a failure: "lines[2]".
@@ -813,8 +902,7 @@ func (c *taxChecker) pct(n int64, p decimal.Decimal, mode psa.RoundingMode) int6
 // largest remainder, and negated for a negative total. With money, it checks that
 // psa.Money.Allocate splits alike.
 func (c *taxChecker) split(total int64, weights []int64, money bool) []int64 {
-	out := make([]int64, 2*len(weights))
-	out, rems := out[:len(weights)], out[len(weights):]
+	out, rems := c.take(len(weights)), c.take(len(weights))
 	if total == 0 {
 		return out
 	}
@@ -866,6 +954,35 @@ func (c *taxChecker) allocate(total int64, weights []int64) []int64 {
 	}
 	for i, p := range parts {
 		out[i] = c.u(p, taxWhat{"allocation", -1})
+	}
+	return out
+}
+
+// floorSplit returns total split as the shares nums[i] / den (den > 0) rounded down, plus one
+// unit each to the shares with the largest remainders, the first of equal ones.
+func (c *taxChecker) floorSplit(total int64, nums []int64, den int64) []int64 {
+	out, rems := c.take(len(nums)), c.take(len(nums))
+	if den == 0 {
+		return out
+	}
+	left := total
+	for i, x := range nums {
+		out[i], rems[i] = x/den, x%den
+		if rems[i] < 0 { // Go truncates toward zero; the floor is one less
+			out[i]--
+			rems[i] += den
+		}
+		left -= out[i]
+	}
+	for ; left > 0; left-- {
+		best := 0
+		for i, r := range rems {
+			if r > rems[best] {
+				best = i
+			}
+		}
+		out[best]++
+		rems[best] = -1
 	}
 	return out
 }
@@ -932,7 +1049,7 @@ func (in taxInput) String() string {
 // every share is a largest-remainder split (one sign) or within one minor unit of the line's
 // exact share (mixed signs). With cross, it also checks each split against psa.Money.Allocate.
 func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
-	c := &taxChecker{cur: in.cur, scale: psa.MinorUnitScale(in.cur)}
+	c := &taxChecker{cur: in.cur, scale: psa.MinorUnitScale(in.cur), arena: make([]int64, 32*len(in.lines)+16)}
 	mode := in.opts.Rounding
 	if len(got.Lines) != len(in.lines) {
 		return fmt.Errorf("%d lines, want %d", len(got.Lines), len(in.lines))
@@ -941,15 +1058,14 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 		c.fail("treatment %q %q", got.Treatment, got.Reason)
 	}
 	n := len(in.lines)
-	buf := make([]int64, 6*n)
-	gross, ld, id, net, tax, net0 := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:4*n], buf[4*n:5*n], buf[5*n:]
+	gross, ld, id, net, tax, net0 := c.take(n), c.take(n), c.take(n), c.take(n), c.take(n), c.take(n)
 	var sumGross, sumDis, sumNet, sumTax, sumNet0 int64
 	for i := range got.Lines {
 		l := &got.Lines[i]
 		what := taxWhat{"lines", i}
 		gross[i], ld[i], id[i], net[i], tax[i] = c.u(l.Gross, what), c.u(l.LineDiscount, what), c.u(l.InvoiceDiscount, what), c.u(l.Net, what), c.u(l.Tax, what)
 		net0[i] = gross[i] - ld[i]
-		if want := c.u(in.lines[i].Gross, what); gross[i] != want {
+		if want := c.input(in.lines[i].Gross, what); gross[i] != want {
 			c.fail("%s gross %d, want %d", what, gross[i], want)
 		}
 		if net[i] != gross[i]-ld[i]-id[i] {
@@ -960,7 +1076,7 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 		for j := range in.lines[i].Discounts {
 			d := &in.lines[i].Discounts[j]
 			if d.Amount.Currency() != currency.XXX {
-				want += c.u(d.Amount, what)
+				want += c.input(d.Amount, what)
 			} else {
 				want += c.pct(taxAbs(gross[i]), d.Percent, mode)
 			}
@@ -1010,7 +1126,7 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 	for j := range in.discount {
 		d := &in.discount[j]
 		if d.Amount.Currency() != currency.XXX {
-			invDis += c.u(d.Amount, taxWhat{"discounts", -1})
+			invDis += c.input(d.Amount, taxWhat{"discounts", -1})
 		} else {
 			invDis += c.pct(taxAbs(sumNet0), d.Percent, mode)
 		}
@@ -1031,6 +1147,15 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 		}
 		if s != invDis {
 			c.fail("invoice discount shares sum to %d, want %d", s, invDis)
+		}
+		// Exactly: the exact shares D x net0 / N rounded down, the units left over to the
+		// largest remainders.
+		nums, den := c.take(n), sumNet0
+		for i := range nums {
+			nums[i] = invDis * net0[i] * taxSign(den)
+		}
+		if want := c.floorSplit(invDis, nums, taxAbs(den)); c.err == nil && den != 0 && !slices.Equal(want, id) {
+			c.fail("invoice discount %d spread %v over mixed nets %v, want %v", invDis, id, net0, want)
 		}
 	}
 
@@ -1054,7 +1179,7 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 			c.fail("%s: region %d is %q %q, want %q", what, ri, rt.Code, rt.Name, r.Code)
 			return c.err
 		}
-		var members []int
+		members := make([]int, 0, n)
 		for i := range in.lines {
 			if in.lines[i].TaxRegion == r.Code {
 				members = append(members, i)
@@ -1070,7 +1195,7 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 		if b != base || lineTax != rtax {
 			c.fail("%s: base %d tax %d, lines' nets %d tax %d", what, base, rtax, b, lineTax)
 		}
-		earlier := make([]int64, len(members))
+		earlier := c.take(len(members))
 		var earlierTax, compSum int64
 		for k := range r.Components {
 			comp, rc := &r.Components[k], &rt.Components[k]
@@ -1079,7 +1204,7 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 			if rc.Name != comp.Name || !rc.Rate.Equal(comp.Rate) || rc.Compound != comp.Compound {
 				c.fail("%s: component %d is %+v, want %+v", what, k, rc, comp)
 			}
-			shares, weights := make([]int64, len(members)), make([]int64, len(members))
+			shares, weights := c.take(len(members)), c.take(len(members))
 			var s int64
 			for m, i := range members {
 				lc := &got.Lines[i].Components[k]
@@ -1124,6 +1249,17 @@ func taxVerify(in taxInput, got invoice.Totals, cross bool) error {
 						exact := c.dec(w).Mul(comp.Rate).Shift(-2)
 						if c.dec(shares[m]).Sub(exact).Abs().Cmp(c.dec(1)) >= 0 {
 							c.fail("%s: %s of line %d is %d, not within a unit of %s", what, comp.Name, members[m], shares[m], exact)
+						}
+					}
+					// Exactly: each line's exact tax w x rate / 100 rounded down, the units left
+					// over to the largest remainders (the tests' rates have at most 3 decimals).
+					if coef, e := comp.Rate.CoefficientInt64(), comp.Rate.Exponent(); e >= -3 && e <= 0 && comp.Rate.NumDigits() <= 6 {
+						nums := c.take(len(weights))
+						for m, w := range weights {
+							nums[m] = w * coef
+						}
+						if want := c.floorSplit(amount, nums, 100*taxPow10(-e)); c.err == nil && !slices.Equal(want, shares) {
+							c.fail("%s: %s of %d spread %v over mixed bases %v, want %v", what, comp.Name, amount, shares, weights, want)
 						}
 					}
 				}

@@ -2,7 +2,9 @@
 // its own database implements the store interfaces the packages declare (client.ClientStore,
 // client.ContactStore, client.AssetStore, contract.ContractStore, contract.PartStore,
 // contract.HistoryStore, servicedesk.TicketStore, servicedesk.TimeStore, servicedesk.ConfigStore,
-// ...) on one transaction type, provides a runner, and runs this suite until it passes. The in-memory store (memstore) passes it, and so must every store the project ships.
+// invoice.SchemeStore, invoice.InvoiceStore, ...) on one transaction type, provides a runner, and
+// runs this suite until it passes. The in-memory store (memstore) passes it, and so must every
+// store the project ships.
 //
 // The suite uses only the standard testing package and go-cmp, so a host runs it unchanged from
 // an ordinary test. NewHarness returns a fresh, empty store for one case, with its runners, and
@@ -17,6 +19,7 @@
 //				Client:      psa.Adapt[client.Tx](run),
 //				Contract:    psa.Adapt[contract.Tx](run),
 //				ServiceDesk: psa.Adapt[servicedesk.Tx](run),
+//				Invoice:     psa.Adapt[invoice.Tx](run),
 //			}
 //		})
 //	}
@@ -28,6 +31,7 @@
 //		Client:      memstore.Runner[client.Tx](s),
 //		Contract:    memstore.Runner[contract.Tx](s),
 //		ServiceDesk: memstore.Runner[servicedesk.Tx](s),
+//		Invoice:     memstore.Runner[invoice.Tx](s),
 //	}
 //
 // # What it checks
@@ -44,27 +48,35 @@
 //     amount, a ticket's attachments and every instant and duration of its SLA clock to the
 //     microsecond, notes through ListNotes, time entries through ListTimeEntries and
 //     ListTicketTime, SLA policies with their issue-type overrides, calendars with every
-//     weekday's intervals and their holidays, and queues;
+//     weekday's intervals and their holidays, queues, invoices (every line with its discounts,
+//     explanation and source, invoice discounts, tax regions with their components, totals with
+//     every line's and region's tax components, payments, applied credit and the instant an
+//     invoice was sent, to the microsecond) and numbering schemes (template, yearly reset,
+//     counter and confirmation);
 //   - categories and types of errors: *psa.NotFoundError, *psa.AlreadyExistsError and
 //     *psa.VersionConflictError, matched with errors.Is and errors.As, never by message;
 //   - unique keys (IDs, external IDs, per-client external IDs, contract DealIDs, where the empty
-//     key is never taken, and ticket Numbers) and the version rule of updates; a Put
-//     (PutPolicy, PutCalendar, PutQueue) with Version 0 creates (a taken ID is a
+//     key is never taken, ticket Numbers, and invoice Numbers, unique within their numbering
+//     scheme only, where a draft's empty Number is never taken) and the version rule of updates;
+//     a Put (PutPolicy, PutCalendar, PutQueue, PutScheme) with Version 0 creates (a taken ID is a
 //     *psa.AlreadyExistsError) and stores Version 1, any other version must be the stored one;
 //   - the ticket number sequence: NextTicketNumber gives 1, 2, 3, ... each once, a rolled-back
 //     transaction gives its numbers back, and concurrent transactions get distinct consecutive
 //     numbers;
 //   - the service-desk settings: the zero Settings (Version 0) before any are stored, then the
 //     version rule of PutSettings;
+//   - invoice numbering: concurrent transactions that each read a numbering scheme and store it
+//     with its counter incremented lose no update, and invoice.Service, run on Harness.Invoice,
+//     finalizes drafts from several goroutines at once with the numbers 1 to n, each once;
 //   - contract history: entries only appended, listed per contract in ascending Seq order, a taken
 //     (ContractID, Seq) refused with *psa.AlreadyExistsError, no history an empty list, and
 //     concurrent appends losing no entry;
 //   - transactions: commit if and only if fn returns nil, the runner returns fn's error unchanged,
 //     a rolled-back transaction leaves nothing behind, a transaction reads its own writes and
 //     never another's uncommitted ones, concurrent read-modify-write transactions lose no update,
-//     and a cancelled context writes nothing; a contract.Tx also writes clients, and a
-//     servicedesk.Tx clients and contracts, in the same transaction, and the runners of a
-//     harness share one store;
+//     and a cancelled context writes nothing; a contract.Tx also writes clients, a
+//     servicedesk.Tx clients and contracts, and an invoice.Tx clients, in the same transaction,
+//     and the runners of a harness share one store;
 //   - copies: no value passed to or returned by a store shares memory with the stored value;
 //   - listings: stable ascending ID order, every item exactly once across pages, limits, and
 //     malformed cursors and negative limits refused with psa.ErrInvalid.
@@ -81,7 +93,11 @@
 // too), and most are not drawn from NextTicketNumber: CreateTicket stores the Number it is given. The
 // contracts, tickets and time entries the suite stores mostly belong to clients it has not
 // stored, as their store methods take a ClientID as a plain value; parts and history entries
-// belong to stored contracts, and notes to stored tickets. A Put of an unknown ID with a version
+// belong to stored contracts, and notes to stored tickets. Likewise most invoices belong to
+// clients and numbering schemes the suite has not stored (drafts may have no scheme at all), and
+// the invoice with every field set carries values no service would combine (a void reason on a
+// partially paid invoice): a store keeps what it is given, and checks only the rules of its
+// interface. A Put of an unknown ID with a version
 // other than 0 may fail with a *psa.NotFoundError or a *psa.VersionConflictError.
 //
 // # Packages without a store

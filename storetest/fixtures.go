@@ -5,12 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -661,5 +663,249 @@ func scribbleSettings(t *testing.T, s *servicedesk.Settings) {
 	}
 	for i := range s.Categories {
 		s.Categories[i] = "scribbled"
+	}
+}
+
+// invoiceScheme is the numbering scheme of the invoices that newInvoice returns. It is not
+// stored: the invoice store methods take a NumberingSchemeID as a plain value. The Numbers the
+// generic cases give those invoices are unique within it.
+var invoiceScheme = psa.NumberingSchemeID{UUID: uuid.MustParse("0195942e-3c1d-7b6a-9f52-4e8d1c0a7b36")}
+
+// template parses a numbering template, failing the test on error.
+func template(t *testing.T, s string) invoice.Template {
+	t.Helper()
+	tmpl, err := invoice.ParseTemplate(s)
+	if err != nil {
+		t.Fatalf("storetest: numbering template %q: %v", s, err)
+	}
+	return tmpl
+}
+
+// newScheme returns an unconfirmed invoice numbering scheme with only a name, a template
+// ("INV-{SEQ}"), no number issued yet and Version 1.
+func newScheme(t *testing.T, id psa.NumberingSchemeID, name string) invoice.Scheme {
+	t.Helper()
+	return invoice.Scheme{ID: id, Kind: invoice.InvoiceNumbers, Name: name, Template: template(t, "INV-{SEQ}"), Version: 1}
+}
+
+// fullScheme returns a confirmed credit-note numbering scheme with every field set: a template
+// with the year, a yearly reset, and 41 numbers issued in 2025.
+func fullScheme(t *testing.T, id psa.NumberingSchemeID) invoice.Scheme {
+	t.Helper()
+	return invoice.Scheme{
+		ID:          id,
+		Kind:        invoice.CreditNoteNumbers,
+		Name:        "Gutschriften (Stuttgart)",
+		Template:    template(t, "GS-{YYYY}/{MM}-{SEQ:5} {{DE}}"),
+		YearlyReset: true,
+		Last:        41,
+		LastYear:    2025,
+		Confirmed:   true,
+		Version:     1,
+	}
+}
+
+// newInvoice returns a draft invoice of owner in EUR, in scheme invoiceScheme, with only notes,
+// timestamps and Version 1: no Number (a draft has none), no lines, and every amount the zero
+// Money.
+func newInvoice(id psa.InvoiceID, owner psa.ClientID, notes string) invoice.Invoice {
+	return invoice.Invoice{
+		ID:        id,
+		Kind:      invoice.InvoiceNumbers,
+		SchemeID:  invoiceScheme,
+		ClientID:  owner,
+		Status:    invoice.StatusDraft,
+		Currency:  currency.EUR,
+		Notes:     notes,
+		CreatedAt: ts0,
+		UpdatedAt: ts0,
+		Version:   1,
+	}
+}
+
+// finalInvoice returns newInvoice(id, owner, notes) finalized with number in scheme.
+func finalInvoice(id psa.InvoiceID, owner psa.ClientID, scheme psa.NumberingSchemeID, number, notes string) invoice.Invoice {
+	inv := newInvoice(id, owner, notes)
+	inv.SchemeID, inv.Number, inv.Status = scheme, number, invoice.StatusFinalized
+	inv.Date, inv.DueDate = day(2025, time.April, 1), day(2025, time.May, 1)
+	return inv
+}
+
+// fullInvoice returns an invoice of owner in EUR, numbered number in scheme, with every field of
+// the type set: three lines (the first for a sub-organization, with a percentage and an amount
+// discount; the second at 142.5 EUR for 1.5 hours in a region with a compound tax; the third not
+// taxable), a percentage invoice discount and one of 0.00 EUR (set, unlike the zero Money), two
+// tax regions with their components, totals with every line's and region's components, two
+// payments, applied credit, an instant it was sent at microsecond precision, a void reason and
+// the invoice it credits. No service would combine all of these on one invoice (a void reason on
+// a partially paid invoice, a tax treatment with tax): a store keeps what it is given.
+// TestFullFixturesSetEveryField checks that every field stays set.
+func fullInvoice(t *testing.T, id psa.InvoiceID, owner psa.ClientID, scheme psa.NumberingSchemeID, number string) invoice.Invoice {
+	t.Helper()
+	eur := func(amount string) psa.Money { return money(t, amount, "EUR") }
+	march := psa.Period{Start: day(2025, time.March, 1), End: day(2025, time.April, 1)}
+	vat := invoice.ComponentTax{Name: "VAT", Rate: dec(t, "19"), Amount: eur("78.90")}
+	gst := invoice.ComponentTax{Name: "GST", Rate: dec(t, "5"), Amount: eur("10.42")}
+	qst := invoice.ComponentTax{Name: "QST", Rate: dec(t, "9.5"), Compound: true, Amount: eur("20.79")}
+	return invoice.Invoice{
+		ID:            id,
+		Kind:          invoice.InvoiceNumbers,
+		Number:        number,
+		SchemeID:      scheme,
+		ClientID:      owner,
+		Status:        invoice.StatusPartiallyPaid,
+		Currency:      currency.EUR,
+		PONumber:      "PO-77813",
+		SalesRep:      "ana@msp.example",
+		Project:       "Workplace refresh 2025",
+		ServicePeriod: march,
+		Date:          day(2025, time.April, 1),
+		DueDate:       day(2025, time.May, 1),
+		Notes:         "Bitte bei Zahlung die Rechnungsnummer angeben.\nPlease quote the invoice number.",
+		Lines: []invoice.Line{
+			{
+				ID:           newID[psa.InvoiceLineID](t),
+				Description:  "Managed workstation (Windows 11)",
+				ClientID:     randomID[psa.ClientID](),
+				Organization: "Contoso Logistik GmbH",
+				Period:       march,
+				Quantity:     dec(t, "12"),
+				UnitPrice:    eur("39.90"),
+				Amount:       eur("478.80"),
+				Discounts: []invoice.Discount{
+					{Percent: dec(t, "10"), Reason: "loyalty"},
+					{Amount: eur("5.00"), Reason: "promotion SPRING25"},
+				},
+				TaxRegion:   "DE",
+				Explanation: "12 devices x 39.90 EUR, 2025-03-01 to 2025-03-31",
+				Source:      invoice.Source{Kind: "contract part", ID: randomID[psa.PartID]().String() + "/2025-03"},
+			},
+			{
+				ID:          randomID[psa.InvoiceLineID](),
+				Description: "Remote support",
+				ClientID:    owner,
+				Period:      psa.Period{Start: day(2025, time.March, 14), End: day(2025, time.March, 15)},
+				Quantity:    dec(t, "1.5"),
+				UnitPrice:   eur("142.5"),
+				Amount:      eur("213.75"),
+				TaxRegion:   "CA-QC-2012",
+				Explanation: "1 h 30 min at 142.50 EUR (rounded up to 6 minutes)",
+				Source:      invoice.Source{Kind: "time entry", ID: newID[psa.TimeEntryID](t).String()},
+			},
+			{
+				ID:          newID[psa.InvoiceLineID](t),
+				Description: "Setup fee",
+				ClientID:    owner,
+				Quantity:    dec(t, "1"),
+				UnitPrice:   eur("250.00"),
+				Amount:      eur("250.00"),
+				Source:      invoice.Source{Kind: "setup fee", ID: randomID[psa.ContractID]().String()},
+			},
+		},
+		InvoiceDiscounts: []invoice.Discount{{Percent: dec(t, "2.5"), Reason: "early payment"}, {Amount: eur("0.00"), Reason: "goodwill (waived)"}},
+		Regions: []invoice.TaxRegion{
+			{Code: "DE", Name: "Deutschland", Components: []invoice.TaxComponent{{Name: "VAT", Rate: dec(t, "19")}}},
+			{Code: "CA-QC-2012", Name: "Québec (2012)", Components: []invoice.TaxComponent{
+				{Name: "GST", Rate: dec(t, "5")},
+				{Name: "QST", Rate: dec(t, "9.5"), Compound: true},
+			}},
+		},
+		Tax: invoice.TaxOptions{Rounding: psa.RoundHalfEven, PerLine: true, Treatment: invoice.ReverseCharge, Reason: "Steuerschuldnerschaft des Leistungsempfängers"},
+		Totals: invoice.Totals{
+			Lines: []invoice.LineTotals{
+				{Gross: eur("478.80"), LineDiscount: eur("52.88"), InvoiceDiscount: eur("10.65"), Net: eur("415.27"), Tax: eur("78.90"), Components: []invoice.ComponentTax{vat}},
+				{Gross: eur("213.75"), LineDiscount: eur("0.00"), InvoiceDiscount: eur("5.34"), Net: eur("208.41"), Tax: eur("31.21"), Components: []invoice.ComponentTax{gst, qst}},
+				{Gross: eur("250.00"), LineDiscount: eur("0.00"), InvoiceDiscount: eur("6.25"), Net: eur("243.75"), Tax: eur("0.00")},
+			},
+			Regions: []invoice.RegionTax{
+				{Code: "DE", Name: "Deutschland", Base: eur("415.27"), Components: []invoice.ComponentTax{vat}, Tax: eur("78.90")},
+				{Code: "CA-QC-2012", Name: "Québec (2012)", Base: eur("208.41"), Components: []invoice.ComponentTax{gst, qst}, Tax: eur("31.21")},
+			},
+			Subtotal:  eur("942.55"),
+			Discount:  eur("75.12"),
+			Net:       eur("867.43"),
+			Tax:       eur("110.11"),
+			Total:     eur("977.54"),
+			Treatment: invoice.ReverseCharge,
+			Reason:    "Steuerschuldnerschaft des Leistungsempfängers",
+		},
+		Payments: []invoice.Payment{
+			{ID: newID[psa.PaymentID](t), Date: day(2025, time.April, 10), Amount: eur("500.00"), Method: "SEPA transfer", Reference: "RF18 5390 0754 7034"},
+			{ID: randomID[psa.PaymentID](), Date: day(2025, time.April, 28), Amount: eur("400"), Method: "card", Reference: "ch_3PxQ2k"},
+		},
+		CreditApplied: eur("27.54"),
+		SentOn:        ts0.Add(26*time.Hour + 13*time.Microsecond),
+		VoidReason:    "Issued to the wrong legal entity; replaced by a credit note.",
+		CreditFor:     randomID[psa.InvoiceID](),
+		CreatedAt:     ts0,
+		UpdatedAt:     ts0.Add(27*time.Hour + 41*time.Microsecond),
+		Version:       1,
+	}
+}
+
+// copyInvoice returns a copy of inv that shares no memory with it. It does not use
+// invoice.Invoice.Clone, so that the suite does not take the copying it checks for granted.
+func copyInvoice(inv invoice.Invoice) invoice.Invoice {
+	inv.Lines = slices.Clone(inv.Lines)
+	for i := range inv.Lines {
+		inv.Lines[i].Discounts = slices.Clone(inv.Lines[i].Discounts)
+	}
+	inv.InvoiceDiscounts = slices.Clone(inv.InvoiceDiscounts)
+	inv.Regions = slices.Clone(inv.Regions)
+	for i := range inv.Regions {
+		inv.Regions[i].Components = slices.Clone(inv.Regions[i].Components)
+	}
+	inv.Totals.Lines = slices.Clone(inv.Totals.Lines)
+	for i := range inv.Totals.Lines {
+		inv.Totals.Lines[i].Components = slices.Clone(inv.Totals.Lines[i].Components)
+	}
+	inv.Totals.Regions = slices.Clone(inv.Totals.Regions)
+	for i := range inv.Totals.Regions {
+		inv.Totals.Regions[i].Components = slices.Clone(inv.Totals.Regions[i].Components)
+	}
+	inv.Payments = slices.Clone(inv.Payments)
+	return inv
+}
+
+// scribbleInvoice overwrites, in place, every element of every slice inv holds: its lines and
+// their discounts, its invoice discounts, its regions and their components, the totals of its
+// lines and regions and their components, and its payments.
+func scribbleInvoice(t *testing.T, inv *invoice.Invoice) {
+	scribbled := money(t, "0.01", "EUR")
+	discounts := func(ds []invoice.Discount) {
+		for i := range ds {
+			ds[i] = invoice.Discount{Amount: scribbled, Reason: "scribbled"}
+		}
+	}
+	components := func(cs []invoice.ComponentTax) {
+		for i := range cs {
+			cs[i] = invoice.ComponentTax{Name: "scribbled", Amount: scribbled}
+		}
+	}
+	for i := range inv.Lines {
+		l := &inv.Lines[i]
+		discounts(l.Discounts)
+		l.Description, l.Amount, l.TaxRegion, l.Source = "scribbled", scribbled, "scribbled", invoice.Source{Kind: "scribbled"}
+	}
+	discounts(inv.InvoiceDiscounts)
+	for i := range inv.Regions {
+		r := &inv.Regions[i]
+		for j := range r.Components {
+			r.Components[j] = invoice.TaxComponent{Name: "scribbled", Rate: dec(t, "99")}
+		}
+		r.Code, r.Name = "scribbled", "scribbled"
+	}
+	for i := range inv.Totals.Lines {
+		l := &inv.Totals.Lines[i]
+		components(l.Components)
+		l.Net, l.Tax = scribbled, scribbled
+	}
+	for i := range inv.Totals.Regions {
+		r := &inv.Totals.Regions[i]
+		components(r.Components)
+		r.Code, r.Base = "scribbled", scribbled
+	}
+	for i := range inv.Payments {
+		inv.Payments[i] = invoice.Payment{ID: randomID[psa.PaymentID](), Amount: scribbled, Reference: "scribbled"}
 	}
 }

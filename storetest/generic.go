@@ -314,7 +314,7 @@ func checkVersions[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 // checkNoAliasing creates v, a value with slices (or pointers), and checks that neither a value
 // passed to Create<name> or Update<name> nor one returned by a read of k (or by more) shares
 // memory with the stored value: changing it, in the same transaction or after, changes nothing
-// stored.
+// stored, as Get<name> and every other read sees it.
 func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V], v V, more ...reader[Tx, V]) {
 	get, create, getIt := k.getName(), k.createName(), k.reading(v)
 	want := k.clone(v)
@@ -339,13 +339,24 @@ func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 	})
 	diff(t, get+" after the caller changed the value it passed to "+create, want, mustRead(t, run, get, getIt))
 
+	// listed reports an error unless what a read returned lists want as it is stored.
+	listed := func(what string, got []V) {
+		t.Helper()
+		if g, ok := find(got, k.idOf, k.idOf(want)); ok {
+			diff(t, what, want, g)
+		} else {
+			t.Errorf("%s does not return the %s %s", what, k.noun(), k.idOf(want))
+		}
+	}
 	for _, r := range append(k.readers(v), more...) {
-		// Change what the read returned, once in the reading transaction and once after it.
+		// Change what the read returned, once in the reading transaction and once after it; each
+		// read, this one too, returns the stored value unchanged.
 		inTx(t, run, r.name, func(ctx context.Context, tx Tx) error {
 			got, err := r.read(ctx, tx)
 			if err != nil {
 				return fmt.Errorf("%s: %w", r.name, err)
 			}
+			listed(r.name+" after the caller changed the values it passed to "+create+" and got from earlier reads", got)
 			for i := range got {
 				k.scribble(t, &got[i])
 			}
@@ -354,6 +365,10 @@ func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 				return fmt.Errorf("%s: %w", get, err)
 			}
 			diff(t, get+" in the same transaction after the caller changed a value "+r.name+" returned", want, again)
+			if got, err = r.read(ctx, tx); err != nil {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			listed(r.name+" in the same transaction after the caller changed a value it returned", got)
 			return nil
 		})
 		got := mustRead(t, run, r.name, r.read)
@@ -361,6 +376,7 @@ func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 			k.scribble(t, &got[i])
 		}
 		diff(t, get+" after the caller changed a value "+r.name+" returned", want, mustRead(t, run, get, getIt))
+		listed(r.name+" after the caller changed a value it returned", mustRead(t, run, r.name, r.read))
 	}
 
 	// Update<name> takes a copy too.

@@ -9,6 +9,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -29,6 +30,10 @@ type Harness struct {
 	// the same store as Client. A servicedesk.Tx is also a contract.Tx and a client.Tx, so one of
 	// its transactions can write clients, contracts and tickets together.
 	ServiceDesk psa.Runner[servicedesk.Tx]
+	// Invoice runs transactions over the stores of package invoice (numbering schemes, invoices
+	// and credit notes) on the same store as Client. An invoice.Tx is also a client.Tx, so one of
+	// its transactions can read and write clients and invoices together, as invoice.Service does.
+	Invoice psa.Runner[invoice.Tx]
 }
 
 // NewHarness returns a fresh, empty store for one test; it registers its own cleanup with
@@ -74,7 +79,7 @@ type testCase struct {
 
 // cases returns every case of the suite, in a fixed order.
 func cases() []testCase {
-	return slices.Concat(clientCases(), contractCases(), serviceDeskCases())
+	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases())
 }
 
 // missing returns the names of the runners among names that are nil in h.

@@ -20,6 +20,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/servicedesk"
 	"github.com/psakit/psa/storetest"
@@ -34,11 +35,12 @@ type mutant struct {
 	// kills are the cases that must fail against it.
 	kills []string
 	// wrap turns the client runner of a fresh memstore into the mutant's, wrapContract its
-	// contract runner and wrapDesk its service-desk runner; each is called once per harness, and
-	// a nil one leaves its runner as it is.
+	// contract runner, wrapDesk its service-desk runner and wrapInvoice its invoice runner; each
+	// is called once per harness, and a nil one leaves its runner as it is.
 	wrap         func(run psa.Runner[client.Tx]) psa.Runner[client.Tx]
 	wrapContract func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx]
 	wrapDesk     func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx]
+	wrapInvoice  func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx]
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -71,6 +73,7 @@ func TestMutant(t *testing.T) {
 			Client:      memstore.Runner[client.Tx](s),
 			Contract:    memstore.Runner[contract.Tx](s),
 			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
+			Invoice:     memstore.Runner[invoice.Tx](s),
 		}
 		if m.wrap != nil {
 			h.Client = m.wrap(h.Client)
@@ -80,6 +83,9 @@ func TestMutant(t *testing.T) {
 		}
 		if m.wrapDesk != nil {
 			h.ServiceDesk = m.wrapDesk(h.ServiceDesk)
+		}
+		if m.wrapInvoice != nil {
+			h.Invoice = m.wrapInvoice(h.Invoice)
 		}
 		return h
 	})
@@ -123,13 +129,15 @@ func TestNilRunnerSkips(t *testing.T) {
 		"--- SKIP: TestMutant/RunnersShareStore ", "Harness.Client and Harness.Contract are nil",
 		"--- SKIP: TestMutant/RoundTripTicket ", "Harness.ServiceDesk is nil",
 		"--- SKIP: TestMutant/ServiceDeskSharesStore ", "Harness.Client, Harness.Contract and Harness.ServiceDesk are nil",
+		"--- SKIP: TestMutant/RoundTripInvoice ", "Harness.Invoice is nil",
+		"--- SKIP: TestMutant/ConcurrentFinalization ", "Harness.Client and Harness.Invoice are nil",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness without runners lacks %q:\n%s", want, out)
 		}
 	}
 
-	out, err = child(t, clientOnly, "^(RoundTripClient|RoundTripContract|RunnersShareStore|ServiceDeskSharesStore)$")
+	out, err = child(t, clientOnly, "^(RoundTripClient|RoundTripContract|RunnersShareStore|ServiceDeskSharesStore|ConcurrentFinalization)$")
 	if err != nil {
 		t.Fatalf("the suite failed on a Harness with only Harness.Client: %v\n%s", err, out)
 	}
@@ -137,6 +145,7 @@ func TestNilRunnerSkips(t *testing.T) {
 		"--- PASS: TestMutant/RoundTripClient ",
 		"--- SKIP: TestMutant/RoundTripContract ", "--- SKIP: TestMutant/RunnersShareStore ", "Harness.Contract is nil",
 		"--- SKIP: TestMutant/ServiceDeskSharesStore ", "Harness.Contract and Harness.ServiceDesk are nil",
+		"--- SKIP: TestMutant/ConcurrentFinalization ", "Harness.Invoice is nil",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness with only Harness.Client lacks %q:\n%s", want, out)
@@ -557,7 +566,7 @@ var clientMutants = []mutant{
 }
 
 // mutants are the broken stores TestSuiteCatchesBrokenStores runs the suite against.
-var mutants = slices.Concat(clientMutants, contractMutants, deskMutants)
+var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants)
 
 // contractTxMutant wraps a contract transaction; each mutant overrides what it breaks through the
 // function fields.
@@ -1523,5 +1532,280 @@ var deskMutants = []mutant{
 				return m.Tx.ListTimeEntries(ctx, owner, firstPageIfMalformed(p))
 			}
 		}),
+	},
+}
+
+// invoiceTxMutant wraps an invoice transaction; each mutant overrides what it breaks through the
+// function fields.
+type invoiceTxMutant struct {
+	invoice.Tx
+	getScheme     func(ctx context.Context, id psa.NumberingSchemeID) (invoice.Scheme, error)
+	putScheme     func(ctx context.Context, s invoice.Scheme) error
+	getInvoice    func(ctx context.Context, id psa.InvoiceID) (invoice.Invoice, error)
+	createInvoice func(ctx context.Context, inv invoice.Invoice) error
+	updateInvoice func(ctx context.Context, inv invoice.Invoice) error
+	listInvoices  func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[invoice.Invoice], error)
+}
+
+func (m *invoiceTxMutant) GetScheme(ctx context.Context, id psa.NumberingSchemeID) (invoice.Scheme, error) {
+	return or(m.getScheme, m.Tx.GetScheme)(ctx, id)
+}
+
+func (m *invoiceTxMutant) PutScheme(ctx context.Context, s invoice.Scheme) error {
+	return or(m.putScheme, m.Tx.PutScheme)(ctx, s)
+}
+
+func (m *invoiceTxMutant) GetInvoice(ctx context.Context, id psa.InvoiceID) (invoice.Invoice, error) {
+	return or(m.getInvoice, m.Tx.GetInvoice)(ctx, id)
+}
+
+func (m *invoiceTxMutant) CreateInvoice(ctx context.Context, inv invoice.Invoice) error {
+	return or(m.createInvoice, m.Tx.CreateInvoice)(ctx, inv)
+}
+
+func (m *invoiceTxMutant) UpdateInvoice(ctx context.Context, inv invoice.Invoice) error {
+	return or(m.updateInvoice, m.Tx.UpdateInvoice)(ctx, inv)
+}
+
+func (m *invoiceTxMutant) ListInvoices(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[invoice.Invoice], error) {
+	return or(m.listInvoices, m.Tx.ListInvoices)(ctx, owner, p)
+}
+
+// mutateInvoice returns a mutant wrap that changes each invoice transaction with set.
+func mutateInvoice(set func(m *invoiceTxMutant)) func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+	return mutation(func(tx invoice.Tx) *invoiceTxMutant { return &invoiceTxMutant{Tx: tx} }, set)
+}
+
+// disguiseInvoices returns a mutant wrap whose store writes every invoice changed by hide (which
+// may keep what it needs to undo the change) and reads it back changed by show: a store whose
+// unique index on (SchemeID, Number) is broken the way hide breaks it, and which hides that from
+// the reads.
+func disguiseInvoices(hide func(ctx context.Context, m *invoiceTxMutant, inv invoice.Invoice, write func(ctx context.Context, inv invoice.Invoice) error) error, show func(inv invoice.Invoice) invoice.Invoice) func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+	return mutateInvoice(func(m *invoiceTxMutant) {
+		m.createInvoice = func(ctx context.Context, inv invoice.Invoice) error {
+			if _, err := m.Tx.GetInvoice(ctx, inv.ID); err == nil {
+				return m.Tx.CreateInvoice(ctx, inv) // the ID is taken: that error stays
+			}
+			return hide(ctx, m, inv, m.Tx.CreateInvoice)
+		}
+		m.updateInvoice = func(ctx context.Context, inv invoice.Invoice) error { return hide(ctx, m, inv, m.Tx.UpdateInvoice) }
+		m.getInvoice = func(ctx context.Context, id psa.InvoiceID) (invoice.Invoice, error) {
+			inv, err := m.Tx.GetInvoice(ctx, id)
+			return show(inv), err
+		}
+		m.listInvoices = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[invoice.Invoice], error) {
+			page, err := m.Tx.ListInvoices(ctx, owner, p)
+			for i, inv := range page.Items {
+				page.Items[i] = show(inv)
+			}
+			return page, err
+		}
+	})
+}
+
+// hiddenSuffix starts what the mutants that disguise invoice Numbers append to a Number.
+const hiddenSuffix = "\x00hidden"
+
+// showInvoiceNumber returns inv with its Number as the caller gave it.
+func showInvoiceNumber(inv invoice.Invoice) invoice.Invoice {
+	inv.Number, _, _ = strings.Cut(inv.Number, hiddenSuffix)
+	return inv
+}
+
+// oneScheme is the scheme the mutant numbers-unique-across-schemes files every invoice under.
+var oneScheme = psa.NumberingSchemeID{UUID: uuid.MustParse("00000000-0000-7000-8000-00000000abcd")}
+
+var invoiceMutants = []mutant{
+	{
+		name: "invoice-numbers-not-unique", breaks: "stores an invoice whose Number another invoice of its scheme has, as if Number had no unique index",
+		kills: []string{"UniqueInvoiceNumber", "InvoiceNumbersPerScheme", "InvoiceConcurrentCreates"},
+		wrapInvoice: func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+			var hidden atomic.Int64
+			return disguiseInvoices(func(ctx context.Context, _ *invoiceTxMutant, inv invoice.Invoice, write func(ctx context.Context, inv invoice.Invoice) error) error {
+				if err := write(ctx, inv); !errors.Is(err, psa.ErrAlreadyExists) {
+					return err
+				}
+				inv.Number += fmt.Sprintf("%s-%d", hiddenSuffix, hidden.Add(1))
+				return write(ctx, inv)
+			}, showInvoiceNumber)(run)
+		},
+	},
+	{
+		name: "draft-numbers-clash", breaks: "indexes the empty Number of drafts, so that two drafts of one scheme clash",
+		kills: []string{"UniqueInvoiceNumber", "InvoiceNumbersPerScheme"},
+		wrapInvoice: disguiseInvoices(func(ctx context.Context, _ *invoiceTxMutant, inv invoice.Invoice, write func(ctx context.Context, inv invoice.Invoice) error) error {
+			if inv.Number == "" {
+				inv.Number = hiddenSuffix
+			}
+			return write(ctx, inv)
+		}, showInvoiceNumber),
+	},
+	{
+		name: "numbers-unique-across-schemes", breaks: "keeps invoice Numbers unique across all schemes, refusing a Number another scheme has",
+		kills: []string{"InvoiceNumbersPerScheme"},
+		wrapInvoice: func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+			var schemes memo[psa.InvoiceID, psa.NumberingSchemeID]
+			return disguiseInvoices(func(ctx context.Context, _ *invoiceTxMutant, inv invoice.Invoice, write func(ctx context.Context, inv invoice.Invoice) error) error {
+				scheme := inv.SchemeID
+				inv.SchemeID = oneScheme
+				err := write(ctx, inv)
+				if err == nil {
+					schemes.put(inv.ID, scheme)
+				}
+				return err
+			}, func(inv invoice.Invoice) invoice.Invoice {
+				if scheme, ok := schemes.get(inv.ID); ok {
+					inv.SchemeID = scheme
+				}
+				return inv
+			})(run)
+		},
+	},
+	{
+		name: "drops-payments", breaks: "does not store the payments an UpdateInvoice records",
+		kills: []string{"RoundTripInvoice"},
+		wrapInvoice: mutateInvoice(func(m *invoiceTxMutant) {
+			m.updateInvoice = func(ctx context.Context, inv invoice.Invoice) error {
+				if stored, err := m.Tx.GetInvoice(ctx, inv.ID); err == nil {
+					inv.Payments = stored.Payments
+				}
+				return m.Tx.UpdateInvoice(ctx, inv)
+			}
+		}),
+	},
+	{
+		name: "shares-totals-components", breaks: "returns from GetInvoice the tax components of the line totals the caller passed to CreateInvoice",
+		kills: []string{"InvoiceNoAliasing"},
+		wrapInvoice: func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+			var kept memo[psa.InvoiceID, [][]invoice.ComponentTax]
+			return mutateInvoice(func(m *invoiceTxMutant) {
+				m.createInvoice = func(ctx context.Context, inv invoice.Invoice) error {
+					var cs [][]invoice.ComponentTax
+					for _, l := range inv.Totals.Lines {
+						cs = append(cs, l.Components)
+					}
+					kept.put(inv.ID, cs)
+					return m.Tx.CreateInvoice(ctx, inv)
+				}
+				m.getInvoice = func(ctx context.Context, id psa.InvoiceID) (invoice.Invoice, error) {
+					inv, err := m.Tx.GetInvoice(ctx, id)
+					if cs, ok := kept.get(id); ok && err == nil && len(cs) == len(inv.Totals.Lines) {
+						for i := range inv.Totals.Lines {
+							inv.Totals.Lines[i].Components = cs[i]
+						}
+					}
+					return inv, err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "shares-region-components", breaks: "returns from ListInvoices the components of the tax regions the caller passed to CreateInvoice",
+		kills: []string{"InvoiceNoAliasing"},
+		wrapInvoice: func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+			var kept memo[psa.InvoiceID, [][]invoice.TaxComponent]
+			return mutateInvoice(func(m *invoiceTxMutant) {
+				m.createInvoice = func(ctx context.Context, inv invoice.Invoice) error {
+					var cs [][]invoice.TaxComponent
+					for _, r := range inv.Regions {
+						cs = append(cs, r.Components)
+					}
+					kept.put(inv.ID, cs)
+					return m.Tx.CreateInvoice(ctx, inv)
+				}
+				m.listInvoices = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[invoice.Invoice], error) {
+					page, err := m.Tx.ListInvoices(ctx, owner, p)
+					for _, inv := range page.Items {
+						if cs, ok := kept.get(inv.ID); ok && len(cs) == len(inv.Regions) {
+							for i := range inv.Regions {
+								inv.Regions[i].Components = cs[i]
+							}
+						}
+					}
+					return page, err
+				}
+			})(run)
+		},
+	},
+	{
+		// It caches schemes outside the store, so it never runs a transaction inside another
+		// (memstore may run one holding its write lock).
+		name: "scheme-lost-update", breaks: "reads numbering schemes from a cache that every PutScheme fills, and lets PutScheme overwrite whatever version is stored",
+		kills: []string{"ConcurrentSchemeUpdates", "ConcurrentFinalization", "InvoiceVersions"},
+		wrapInvoice: func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+			var cache memo[psa.NumberingSchemeID, invoice.Scheme]
+			return mutateInvoice(func(m *invoiceTxMutant) {
+				m.getScheme = func(ctx context.Context, id psa.NumberingSchemeID) (invoice.Scheme, error) {
+					s, ok := cache.get(id)
+					if !ok {
+						return m.Tx.GetScheme(ctx, id)
+					}
+					time.Sleep(time.Millisecond) // widen the window in which others read the same version
+					return s, nil
+				}
+				m.putScheme = func(ctx context.Context, s invoice.Scheme) error {
+					if s.Version != 0 {
+						s = withStoredVersion(ctx, s, s.ID, func(s *invoice.Scheme) *int64 { return &s.Version }, m.Tx.GetScheme)
+					}
+					err := m.Tx.PutScheme(ctx, s)
+					if err == nil {
+						s.Version++
+						cache.put(s.ID, s)
+					}
+					return err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "put-scheme-upserts", breaks: "replaces a stored numbering scheme when a PutScheme with Version 0 names its ID",
+		kills: []string{"InvoiceAlreadyExistsID", "InvoiceVersions", "InvoiceConcurrentCreates"},
+		wrapInvoice: mutateInvoice(func(m *invoiceTxMutant) {
+			m.putScheme = func(ctx context.Context, s invoice.Scheme) error {
+				if s.Version == 0 {
+					s = withStoredVersion(ctx, s, s.ID, func(s *invoice.Scheme) *int64 { return &s.Version }, m.Tx.GetScheme)
+				}
+				return m.Tx.PutScheme(ctx, s)
+			}
+		}),
+	},
+	{
+		name: "invoice-commits-on-error", breaks: "commits an invoice transaction whose fn returned an error",
+		kills:       []string{"InvoiceRollback"},
+		wrapInvoice: commitsOnError[invoice.Tx],
+	},
+	{
+		name: "invoice-reads-committed-only", breaks: "reads invoices outside the transaction, missing its own writes",
+		kills: []string{"InvoiceReadYourOwnWrites"},
+		wrapInvoice: func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+			return mutateInvoice(func(m *invoiceTxMutant) {
+				m.getInvoice = outside(run, invoice.Tx.GetInvoice)
+			})(run)
+		},
+	},
+	{
+		name: "skips-invoices", breaks: "leaves the last invoice of every page out",
+		kills: []string{"PaginateInvoices"},
+		wrapInvoice: mutateInvoice(func(m *invoiceTxMutant) {
+			m.listInvoices = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[invoice.Invoice], error) {
+				return dropLastOfPage(m.Tx.ListInvoices(ctx, owner, p))
+			}
+		}),
+	},
+	{
+		name: "lenient-invoice-pages", breaks: "reads a malformed cursor as the first page and a negative limit as the default",
+		kills: []string{"InvalidInvoicePageRequest"},
+		wrapInvoice: mutateInvoice(func(m *invoiceTxMutant) {
+			m.listInvoices = func(ctx context.Context, owner psa.ClientID, p psa.PageRequest) (psa.Page[invoice.Invoice], error) {
+				return m.Tx.ListInvoices(ctx, owner, firstPageIfMalformed(p))
+			}
+		}),
+	},
+	{
+		name: "separate-invoice-store", breaks: "runs Harness.Invoice on a store of its own, apart from Harness.Client's",
+		kills: []string{"ConcurrentFinalization"},
+		wrapInvoice: func(psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
+			return memstore.Runner[invoice.Tx](memstore.New())
+		},
 	},
 }
