@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -128,11 +129,15 @@ func (s *Service) Bill(ctx context.Context, opts RunOptions) (Run, error) {
 		}
 	}
 	run := Run{AsOf: opts.AsOf, Preview: opts.Preview}
+	var carried *invoice.Scheme // a preview numbers its invoices as a real run would
+	if opts.Preview {
+		carried = &scheme
+	}
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return run, err
 		}
-		run.Clients = append(run.Clients, s.billOne(ctx, id, opts))
+		run.Clients = append(run.Clients, s.billOne(ctx, id, opts, carried))
 	}
 	return run, nil
 }
@@ -165,10 +170,10 @@ func (s *Service) billToClients(ctx context.Context) ([]psa.ClientID, error) {
 }
 
 // billOne bills one bill-to client in its own transaction.
-func (s *Service) billOne(ctx context.Context, id psa.ClientID, opts RunOptions) ClientRun {
+func (s *Service) billOne(ctx context.Context, id psa.ClientID, opts RunOptions, carried *invoice.Scheme) ClientRun {
 	var res ClientRun
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		b := &bill{s: s, tx: tx, opts: opts}
+		b := &bill{s: s, tx: tx, opts: opts, carried: carried}
 		var err error
 		res, err = b.client(ctx, id)
 		if err == nil && opts.Preview {
@@ -177,8 +182,12 @@ func (s *Service) billOne(ctx context.Context, id psa.ClientID, opts RunOptions)
 		return err
 	})
 	if err != nil && !errors.Is(err, errPreview) {
-		res.ClientID, res.Err = id, err
-		res.Invoices = nil
+		res = ClientRun{ClientID: id, Err: err}
+		_ = s.run(ctx, func(ctx context.Context, tx Tx) error {
+			c, err := tx.GetClient(ctx, id)
+			res.Name = c.Name
+			return err
+		})
 	}
 	return res
 }
@@ -191,6 +200,9 @@ type bill struct {
 	billTo client.Client
 	lines  []pending
 	set    servicedesk.Settings
+	// carried is, in a preview, the numbering scheme as the previous clients left it: a preview
+	// writes nothing, so the stored one does not move.
+	carried *invoice.Scheme
 }
 
 // pending is an invoice line to be, with what it claims and what to do once its invoice exists.
@@ -274,19 +286,12 @@ func (b *bill) add(org client.Client, p pending) {
 	b.lines = append(b.lines, p)
 }
 
-// billed sums the live claims on subject with key.
+// billed returns the sum of the live claims on subject with key, and whether there is any.
 func (b *bill) billed(ctx context.Context, subject [16]byte, key string) (psa.Money, bool, error) {
-	claims, err := b.tx.ListClaims(ctx, subject)
-	sum := psa.ZeroMoney(b.billTo.Billing.Currency)
-	found := false
-	for _, c := range claims {
-		if c.Key != key || c.Released {
-			continue
-		}
-		found = true
-		if sum, err = sum.Add(c.Amount); err != nil {
-			return sum, false, err
-		}
+	byKey, err := b.billedByKey(ctx, subject)
+	sum, found := byKey[key]
+	if !found {
+		sum = psa.ZeroMoney(b.billTo.Billing.Currency)
 	}
 	return sum, found, err
 }
@@ -380,9 +385,12 @@ func (b *bill) once(ctx context.Context, org client.Client, k contract.Contract)
 // periods queues, for every billing period of part p that is due, the difference between its
 // charge as it now stands and what was billed for it (recompute and diff).
 func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contract, p contract.Part, stored bool) error {
-	dues, err := k.Schedule.Due(p.Served(k), k.Timing, psa.Date{}, b.opts.AsOf)
-	if err != nil {
-		return err
+	var dues []contract.DuePeriod
+	if served := p.Served(k); served.End.IsZero() || served.Start.Before(served.End) {
+		var err error
+		if dues, err = k.Schedule.Due(served, k.Timing, psa.Date{}, b.opts.AsOf); err != nil {
+			return err
+		}
 	}
 	usage := map[psa.Date]decimal.Decimal{}
 	if stored {
@@ -394,6 +402,11 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 			usage[u.Period.Start] = u.Quantity
 		}
 	}
+	billed, err := b.billedByKey(ctx, p.ID.UUID)
+	if err != nil {
+		return err
+	}
+	queued := len(b.lines)
 	latest := p.BilledThrough
 	for _, due := range dues {
 		priced := p
@@ -406,11 +419,12 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 			return err
 		}
 		key := "period " + due.Period.Start.String()
-		billed, _, err := b.billed(ctx, p.ID.UUID, key)
-		if err != nil {
-			return err
+		before := billed[key]
+		delete(billed, key)
+		if before.Currency() != charge.Amount.Currency() {
+			before = psa.ZeroMoney(charge.Amount.Currency())
 		}
-		diff, err := contract.Adjustment(charge, billed)
+		diff, err := contract.Adjustment(charge, before)
 		if err != nil {
 			return err
 		}
@@ -422,8 +436,8 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 		}
 		explain := charge.Explain()
 		desc := fmt.Sprintf("%s, %s", p.Description, due.Served)
-		if !billed.IsZero() {
-			explain += fmt.Sprintf("\nalready billed %s for this period: adjustment %s", billed, diff)
+		if !before.IsZero() {
+			explain += fmt.Sprintf("\nalready billed %s for this period: adjustment %s", before, diff)
 			desc += " (adjustment)"
 		}
 		qty := decimal.NewFromInt(1)
@@ -434,11 +448,33 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 			line: invoice.Line{Description: desc, Period: due.Served, Quantity: qty, UnitPrice: charge.UnitPrice, Amount: diff,
 				Explanation: explain, Source: invoice.Source{Kind: "contract part", ID: p.ID.String() + "/" + due.Period.Start.String()}}})
 	}
-	if !stored || latest == p.BilledThrough {
+	// Periods billed before and no longer served at all (the contract ended before them): their
+	// charge is now nothing, so what was billed for them is credited.
+	for _, key := range slices.Sorted(maps.Keys(billed)) {
+		amount := billed[key]
+		if amount.IsZero() {
+			continue
+		}
+		start, err := psa.ParseDate(strings.TrimPrefix(key, "period "))
+		if err != nil {
+			continue // not a period claim
+		}
+		period, err := k.Schedule.PeriodOf(start)
+		if err != nil {
+			return err
+		}
+		credit := amount.Neg()
+		b.add(org, pending{subject: p.ID.UUID, key: key, po: k.PONumber, terms: k.PaymentTerms,
+			line: invoice.Line{Description: fmt.Sprintf("%s, %s (credit: no longer in service)", p.Description, period), Period: period,
+				Quantity: decimal.NewFromInt(1), UnitPrice: credit, Amount: credit,
+				Explanation: fmt.Sprintf("the part is not served in %s any more; the %s billed for it is credited", period, amount),
+				Source:      invoice.Source{Kind: "contract part", ID: p.ID.String() + "/" + start.String()}}})
+	}
+	if !stored || latest == p.BilledThrough || len(b.lines) == queued {
 		return nil
 	}
-	id := p.ID
-	b.lines[len(b.lines)-1].after = chain(b.lines[len(b.lines)-1].after, func(ctx context.Context, _ psa.InvoiceID) error {
+	id, last := p.ID, len(b.lines)-1
+	b.lines[last].after = chain(b.lines[last].after, func(ctx context.Context, _ psa.InvoiceID) error {
 		part, err := b.tx.GetPart(ctx, id)
 		if err != nil {
 			return err
@@ -447,6 +483,28 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 		return b.tx.UpdatePart(ctx, part)
 	})
 	return nil
+}
+
+// billedByKey sums the live claims on subject by key.
+func (b *bill) billedByKey(ctx context.Context, subject [16]byte) (map[string]psa.Money, error) {
+	claims, err := b.tx.ListClaims(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]psa.Money{}
+	for _, c := range claims {
+		if c.Released {
+			continue
+		}
+		sum, ok := out[c.Key]
+		if !ok {
+			sum = psa.ZeroMoney(c.Amount.Currency())
+		}
+		if out[c.Key], err = sum.Add(c.Amount); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func chain(a, b func(context.Context, psa.InvoiceID) error) func(context.Context, psa.InvoiceID) error {
@@ -484,7 +542,7 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 		sk.Duration += e.Duration
 	}
 	waiting := Skip{Reason: Unapproved, Detail: "waiting for approval", Value: psa.ZeroMoney(cur)}
-	capped := map[psa.ContractID]psa.Money{}
+	capped := map[capKey]*capTotal{}
 	contracts := map[psa.ContractID]contract.Contract{}
 	for _, e := range entries {
 		if e.Date.After(b.opts.AsOf) {
@@ -500,6 +558,13 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 				contracts[e.ContractID] = c
 			}
 			k = &c
+		}
+		if e.Status == servicedesk.EntryBilled && k != nil && hasCap(*k) {
+			// Time billed by earlier runs counts towards its period's cap.
+			if err := b.countCap(capped, *k, e, false); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		switch e.Status {
 		case servicedesk.EntrySubmitted:
@@ -542,12 +607,10 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 			Source:      invoice.Source{Kind: "time entry", ID: e.ID.String()}}}
 		if k != nil {
 			p.po, p.terms = k.PONumber, k.PaymentTerms
-			if k.Cap.Currency() == k.Currency && !k.Cap.IsZero() {
-				sum := capped[k.ID]
-				if sum.Currency() != k.Currency {
-					sum = psa.ZeroMoney(k.Currency)
+			if hasCap(*k) {
+				if err := b.countCap(capped, *k, e, true); err != nil {
+					return nil, err
 				}
-				capped[k.ID], _ = sum.Add(value)
 			}
 		}
 		id := e.ID
@@ -561,17 +624,8 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 		}
 		b.add(org, p)
 	}
-	for id, total := range capped {
-		k := contracts[id]
-		over, err := total.Sub(k.Cap)
-		if err != nil || over.Sign() <= 0 {
-			continue
-		}
-		b.add(org, pending{subject: k.ID.UUID, key: "cap " + b.opts.AsOf.String(), po: k.PONumber, terms: k.PaymentTerms,
-			line: invoice.Line{Description: fmt.Sprintf("%s: time above the cap of %s, not charged", k.Name, k.Cap),
-				Quantity: decimal.NewFromInt(1), UnitPrice: over.Neg(), Amount: over.Neg(),
-				Explanation: fmt.Sprintf("time billed in this run under %q comes to %s; the contract caps it at %s", k.Name, total, k.Cap),
-				Source:      invoice.Source{Kind: "cap", ID: k.ID.String() + "/" + b.opts.AsOf.String()}}})
+	if err := b.capLines(ctx, org, capped, contracts); err != nil {
+		return nil, err
 	}
 	var skips []Skip
 	for _, detail := range []string{"non-billable time", "covered by the contract"} {
@@ -676,6 +730,9 @@ func (b *bill) invoices(ctx context.Context) ([]invoice.Invoice, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b.carried != nil {
+		scheme = *b.carried
+	}
 	var out []invoice.Invoice
 	for _, g := range order {
 		inv, err := b.invoice(ctx, g.po, g.terms, byGroup[g], regions, region, &scheme)
@@ -685,6 +742,9 @@ func (b *bill) invoices(ctx context.Context) ([]invoice.Invoice, error) {
 		out = append(out, inv)
 	}
 	if len(out) > 0 {
+		if b.carried != nil {
+			*b.carried = scheme
+		}
 		if err := b.tx.PutScheme(ctx, scheme); err != nil {
 			return nil, err
 		}
@@ -759,4 +819,97 @@ func (s *Service) regionsFor(c client.Client) ([]invoice.TaxRegion, string, erro
 		return nil, "", psa.Invalid("client", "billing.taxRegion", c.Billing.TaxRegion, "is not a configured tax region")
 	}
 	return []invoice.TaxRegion{s.regions[i]}, s.regions[i].Code, nil
+}
+
+// capKey is one billing period of a capped time-and-materials contract.
+type capKey struct {
+	contract psa.ContractID
+	period   psa.Date
+}
+
+// capTotal is the time of one capped period: billed before this run, and billed now.
+type capTotal struct {
+	period      psa.Period
+	before, now psa.Money
+}
+
+func hasCap(k contract.Contract) bool { return k.Cap.Currency() == k.Currency && !k.Cap.IsZero() }
+
+// capPeriod returns the billing period of k that contains day d: a period of k's schedule, or the
+// calendar month when k has none.
+func capPeriod(k contract.Contract, d psa.Date) (psa.Period, error) {
+	sched := k.Schedule
+	if !sched.Cycle.Valid() {
+		sched = contract.Schedule{Cycle: contract.Monthly, Alignment: contract.AlignCalendar}
+	}
+	return sched.PeriodOf(d)
+}
+
+// countCap adds the value of entry e to its period's total, as billed before this run or now.
+func (b *bill) countCap(capped map[capKey]*capTotal, k contract.Contract, e servicedesk.TimeEntry, now bool) error {
+	period, err := capPeriod(k, e.Date)
+	if err != nil {
+		return err
+	}
+	key := capKey{k.ID, period.Start}
+	t := capped[key]
+	if t == nil {
+		t = &capTotal{period: period, before: psa.ZeroMoney(k.Currency), now: psa.ZeroMoney(k.Currency)}
+		capped[key] = t
+	}
+	value, err := e.Value(k.Rounding)
+	if err != nil {
+		return err
+	}
+	if now {
+		t.now, err = t.now.Add(value)
+	} else {
+		t.before, err = t.before.Add(value)
+	}
+	return err
+}
+
+// capLines queues, for every capped period with time billed now, the line that keeps what the
+// period's time is charged at most the cap: the part above it is shown and not charged. Earlier
+// runs' time and cap lines of the period count.
+func (b *bill) capLines(ctx context.Context, org client.Client, capped map[capKey]*capTotal, contracts map[psa.ContractID]contract.Contract) error {
+	keys := make([]capKey, 0, len(capped))
+	for key, t := range capped {
+		if !t.now.IsZero() {
+			keys = append(keys, key)
+		}
+	}
+	slices.SortFunc(keys, func(a, c capKey) int {
+		if n := strings.Compare(a.contract.String(), c.contract.String()); n != 0 {
+			return n
+		}
+		return a.period.Compare(c.period)
+	})
+	for _, key := range keys {
+		t, k := capped[key], contracts[key.contract]
+		claimKey := "cap " + key.period.String()
+		reduced, _, err := b.billed(ctx, k.ID.UUID, claimKey)
+		if err != nil {
+			return err
+		}
+		total, _ := t.before.Add(t.now)
+		charged := total
+		if c, _ := total.Cmp(k.Cap); c > 0 {
+			charged = k.Cap
+		}
+		// What the period's time is charged in all: before + now + earlier cap lines + this line.
+		amount, _ := charged.Sub(total)
+		if amount, err = amount.Sub(reduced); err != nil {
+			return err
+		}
+		if amount.IsZero() {
+			continue
+		}
+		b.add(org, pending{subject: k.ID.UUID, key: claimKey, po: k.PONumber, terms: k.PaymentTerms,
+			line: invoice.Line{Description: fmt.Sprintf("%s: time above the cap of %s for %s, not charged", k.Name, k.Cap, t.period),
+				Period: t.period, Quantity: decimal.NewFromInt(1), UnitPrice: amount, Amount: amount,
+				Explanation: fmt.Sprintf("time under %q in %s comes to %s; the contract caps each billing period at %s", k.Name, t.period, total, k.Cap),
+				Source:      invoice.Source{Kind: "cap", ID: k.ID.String() + "/" + key.period.String()}}})
+	}
+	return nil
 }
