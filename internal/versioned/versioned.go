@@ -31,8 +31,7 @@ func Update[Tx any, K fmt.Stringer, T any](ctx context.Context, run psa.Runner[T
 		if err != nil {
 			return err
 		}
-		ver, updated := stamp(&v)
-		if *ver != version {
+		if ver, _ := stamp(&v); *ver != version {
 			return &psa.VersionConflictError{Kind: kind, ID: id.String(), Given: version, Stored: *ver}
 		}
 		if err := change(ctx, tx, &v); err != nil {
@@ -42,7 +41,7 @@ func Update[Tx any, K fmt.Stringer, T any](ctx context.Context, run psa.Runner[T
 			}
 			return err
 		}
-		ver, updated = stamp(&v)
+		ver, updated := stamp(&v)
 		if updated != nil {
 			*updated = now()
 		}
