@@ -14,6 +14,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
+	"github.com/psakit/psa/internal/versioned"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
 )
@@ -143,12 +144,7 @@ func (s *Service) Bill(ctx context.Context, opts RunOptions) (Run, error) {
 }
 
 func (s *Service) scheme(ctx context.Context, id psa.NumberingSchemeID) (invoice.Scheme, error) {
-	var sc invoice.Scheme
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		sc, err = tx.GetScheme(ctx, id)
-		return err
-	})
-	return sc, err
+	return versioned.Get(ctx, s.run, Tx.GetScheme, id)
 }
 
 // billToClients lists every client that is its own bill-to client.

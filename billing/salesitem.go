@@ -148,10 +148,5 @@ func (s *Service) UpdateSalesItem(ctx context.Context, id psa.SalesItemID, versi
 
 // SalesItem returns the sales item with id.
 func (s *Service) SalesItem(ctx context.Context, id psa.SalesItemID) (SalesItem, error) {
-	var si SalesItem
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		si, err = tx.GetSalesItem(ctx, id)
-		return err
-	})
-	return si, err
+	return versioned.Get(ctx, s.run, Tx.GetSalesItem, id)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // AddAsset adds an asset entered by hand (no external ID) to client clientID.
@@ -70,12 +71,7 @@ func (s *Service) putAsset(ctx context.Context, clientID psa.ClientID, externalI
 
 // GetAsset returns the asset with id, or a *psa.NotFoundError.
 func (s *Service) GetAsset(ctx context.Context, id psa.AssetID) (Asset, error) {
-	var a Asset
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		a, err = tx.GetAsset(ctx, id)
-		return err
-	})
-	return a, err
+	return versioned.Get(ctx, s.run, Tx.GetAsset, id)
 }
 
 // ListAssets returns a page of client clientID's assets in ascending ID order.

@@ -78,12 +78,7 @@ func (s *Service) addContact(ctx context.Context, tx Tx, ct Contact, primary boo
 
 // GetContact returns the contact with id, or a *psa.NotFoundError.
 func (s *Service) GetContact(ctx context.Context, id psa.ContactID) (Contact, error) {
-	var ct Contact
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		ct, err = tx.GetContact(ctx, id)
-		return err
-	})
-	return ct, err
+	return versioned.Get(ctx, s.run, Tx.GetContact, id)
 }
 
 // ListContacts returns a page of client clientID's contacts in ascending ID order.

@@ -96,12 +96,7 @@ func (s *Service) Create(ctx context.Context, in NewClient) (Client, error) {
 
 // Get returns the client with id, or a *psa.NotFoundError.
 func (s *Service) Get(ctx context.Context, id psa.ClientID) (Client, error) {
-	var c Client
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		c, err = tx.GetClient(ctx, id)
-		return err
-	})
-	return c, err
+	return versioned.Get(ctx, s.run, Tx.GetClient, id)
 }
 
 // List returns a page of clients in ascending ID order (creation order with the default IDs).

@@ -238,12 +238,7 @@ func (s *Service) record(ctx context.Context, tx Tx, id psa.ContractID, what str
 
 // Get returns the contract with id, or a *psa.NotFoundError.
 func (s *Service) Get(ctx context.Context, id psa.ContractID) (Contract, error) {
-	var c Contract
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		c, err = tx.GetContract(ctx, id)
-		return err
-	})
-	return c, err
+	return versioned.Get(ctx, s.run, Tx.GetContract, id)
 }
 
 // Parts returns the parts of contract id in ascending ID order.

@@ -53,12 +53,7 @@ func (s *Service) PutScheme(ctx context.Context, sc Scheme) (Scheme, error) {
 
 // Scheme returns the numbering scheme with id.
 func (s *Service) Scheme(ctx context.Context, id psa.NumberingSchemeID) (Scheme, error) {
-	var sc Scheme
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		sc, err = tx.GetScheme(ctx, id)
-		return err
-	})
-	return sc, err
+	return versioned.Get(ctx, s.run, Tx.GetScheme, id)
 }
 
 // updateScheme loads scheme id, checks version, applies change and stores it.
@@ -127,12 +122,7 @@ func (s *Service) CreateDraft(ctx context.Context, inv Invoice) (Invoice, error)
 
 // Get returns the invoice with id.
 func (s *Service) Get(ctx context.Context, id psa.InvoiceID) (Invoice, error) {
-	var inv Invoice
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		inv, err = tx.GetInvoice(ctx, id)
-		return err
-	})
-	return inv, err
+	return versioned.Get(ctx, s.run, Tx.GetInvoice, id)
 }
 
 // update loads invoice id, checks version, applies change and stores the invoice.

@@ -268,12 +268,7 @@ func (s *Service) price(ctx context.Context, tx Tx, e *TimeEntry, set Settings) 
 
 // GetTime returns the time entry with id, or a *psa.NotFoundError.
 func (s *Service) GetTime(ctx context.Context, id psa.TimeEntryID) (TimeEntry, error) {
-	var e TimeEntry
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		e, err = tx.GetTimeEntry(ctx, id)
-		return err
-	})
-	return e, err
+	return versioned.Get(ctx, s.run, Tx.GetTimeEntry, id)
 }
 
 // TicketTime returns the time entries of ticket id, oldest first.

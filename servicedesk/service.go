@@ -357,12 +357,7 @@ func (s *Service) startClock(ctx context.Context, tx Tx, c client.Client, t Tick
 
 // Get returns the ticket with id, or a *psa.NotFoundError.
 func (s *Service) Get(ctx context.Context, id psa.TicketID) (Ticket, error) {
-	var t Ticket
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		t, err = tx.GetTicket(ctx, id)
-		return err
-	})
-	return t, err
+	return versioned.Get(ctx, s.run, Tx.GetTicket, id)
 }
 
 // List returns a page of client's tickets in ascending ID order.

@@ -61,3 +61,13 @@ func Update[Tx any, K fmt.Stringer, T any](ctx context.Context, run psa.Runner[T
 	}
 	return out, nil
 }
+
+// Get reads one object with get in a transaction of its own.
+func Get[Tx, K, T any](ctx context.Context, run psa.Runner[Tx], get func(Tx, context.Context, K) (T, error), id K) (T, error) {
+	var out T
+	err := run(ctx, func(ctx context.Context, tx Tx) (err error) {
+		out, err = get(tx, ctx, id)
+		return err
+	})
+	return out, err
+}
