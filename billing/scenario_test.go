@@ -171,7 +171,8 @@ func TestScenarioTerminatedInAdvanceCredit(t *testing.T) {
 // TestScenarioTerminationCreditsWholePeriods: a termination dated before a period that was
 // already billed in advance credits that whole period (its charge as it now stands is 0), as
 // Terminate promises ("credits what was billed in advance beyond it") and recompute-and-diff
-// requires. Found by TestBillingProperties.
+// requires. Found by TestBillingProperties: a period no longer served was not due any more, so
+// its charge stayed billed.
 func TestScenarioTerminationCreditsWholePeriods(t *testing.T) {
 	r := newRunEnv(t, true)
 	acme := r.client(t, "Acme", "USD", psa.ClientID{})
@@ -193,7 +194,7 @@ func TestScenarioTerminationCreditsWholePeriods(t *testing.T) {
 
 // TestScenarioTerminationBeforeAPartStarts: a contract terminated before one of its parts starts
 // keeps billing its other parts; the part that never served costs nothing. Found by
-// TestBillingProperties: the run fails for the client on every date after the termination
+// TestBillingProperties: the client's billing failed on every run after the termination
 // ("invalid due periods: served.end ... is not after the start ...").
 func TestScenarioTerminationBeforeAPartStarts(t *testing.T) {
 	r := newRunEnv(t, true)
@@ -219,8 +220,8 @@ func TestScenarioTerminationBeforeAPartStarts(t *testing.T) {
 
 // TestScenarioZeroChargePart: a part that costs nothing for its periods (quantity 0, a price of
 // 0, a trial) bills no line and does not stop the run. Found by TestBillingProperties: the run
-// panics (index out of range [-1] in bill.periods) when such a part's charge is the first thing
-// the client's run would bill.
+// panicked (index out of range [-1] in bill.periods) when such a part's charge was the first
+// thing the client's run would bill.
 func TestScenarioZeroChargePart(t *testing.T) {
 	for _, tt := range []struct {
 		name string
