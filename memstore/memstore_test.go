@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"testing"
 
+	"github.com/psakit/psa/billing"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
@@ -20,6 +21,7 @@ func TestConformance(t *testing.T) {
 			Contract:    memstore.Runner[contract.Tx](s),
 			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 			Invoice:     memstore.Runner[invoice.Tx](s),
+			Billing:     memstore.Runner[billing.Tx](s),
 		}
 	})
 }

@@ -2,7 +2,8 @@
 // its own database implements the store interfaces the packages declare (client.ClientStore,
 // client.ContactStore, client.AssetStore, contract.ContractStore, contract.PartStore,
 // contract.HistoryStore, servicedesk.TicketStore, servicedesk.TimeStore, servicedesk.ConfigStore,
-// invoice.SchemeStore, invoice.InvoiceStore, ...) on one transaction type, provides a runner, and
+// invoice.SchemeStore, invoice.InvoiceStore, billing.SalesItemStore, billing.ClaimStore,
+// billing.UsageStore) on one transaction type, provides a runner, and
 // runs this suite until it passes. The in-memory store (memstore) passes it, and so must every
 // store the project ships.
 //
@@ -20,6 +21,7 @@
 //				Contract:    psa.Adapt[contract.Tx](run),
 //				ServiceDesk: psa.Adapt[servicedesk.Tx](run),
 //				Invoice:     psa.Adapt[invoice.Tx](run),
+//				Billing:     psa.Adapt[billing.Tx](run),
 //			}
 //		})
 //	}
@@ -32,6 +34,7 @@
 //		Contract:    memstore.Runner[contract.Tx](s),
 //		ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 //		Invoice:     memstore.Runner[invoice.Tx](s),
+//		Billing:     memstore.Runner[billing.Tx](s),
 //	}
 //
 // # What it checks
@@ -51,13 +54,16 @@
 //     weekday's intervals and their holidays, queues, invoices (every line with its discounts,
 //     explanation and source, invoice discounts, tax regions with their components, totals with
 //     every line's and region's tax components, payments, applied credit and the instant an
-//     invoice was sent, to the microsecond) and numbering schemes (template, yearly reset,
-//     counter and confirmation);
+//     invoice was sent, to the microsecond), numbering schemes (template, yearly reset,
+//     counter and confirmation), sales items (what they sell and the invoice that billed them),
+//     usage records through ListUsage, and claims through ListClaims and ListInvoiceClaims,
+//     where UpdateClaim takes no version and replaces a claim as given;
 //   - categories and types of errors: *psa.NotFoundError, *psa.AlreadyExistsError and
 //     *psa.VersionConflictError, matched with errors.Is and errors.As, never by message;
 //   - unique keys (IDs, external IDs, per-client external IDs, contract DealIDs, where the empty
 //     key is never taken, ticket Numbers, and invoice Numbers, unique within their numbering
-//     scheme only, where a draft's empty Number is never taken) and the version rule of updates;
+//     scheme only, where a draft's empty Number is never taken, usage records unique per part and
+//     period start, claims by LineID) and the version rule of updates;
 //     a Put (PutPolicy, PutCalendar, PutQueue, PutScheme) with Version 0 creates (a taken ID is a
 //     *psa.AlreadyExistsError) and stores Version 1, any other version must be the stored one;
 //   - the ticket number sequence: NextTicketNumber gives 1, 2, 3, ... each once, a rolled-back
@@ -75,11 +81,13 @@
 //     a rolled-back transaction leaves nothing behind, a transaction reads its own writes and
 //     never another's uncommitted ones, concurrent read-modify-write transactions lose no update,
 //     and a cancelled context writes nothing; a contract.Tx also writes clients, a
-//     servicedesk.Tx clients and contracts, and an invoice.Tx clients, in the same transaction,
+//     servicedesk.Tx clients and contracts, and an invoice.Tx and a billing.Tx clients, in the
+//     same transaction,
 //     and the runners of a harness share one store;
 //   - copies: no value passed to or returned by a store shares memory with the stored value;
-//   - listings: stable ascending ID order, every item exactly once across pages, limits, and
-//     malformed cursors and negative limits refused with psa.ErrInvalid.
+//   - listings: stable ascending ID order (claims by LineID, per subject and per invoice), every
+//     item exactly once across pages, limits, and malformed cursors and negative limits refused
+//     with psa.ErrInvalid.
 //
 // # What a store may do
 //
@@ -96,8 +104,9 @@
 // belong to stored contracts, and notes to stored tickets. Likewise most invoices belong to
 // clients and numbering schemes the suite has not stored (drafts may have no scheme at all), and
 // the invoice with every field set carries values no service would combine (a void reason on a
-// partially paid invoice): a store keeps what it is given, and checks only the rules of its
-// interface. A Put of an unknown ID with a version
+// partially paid invoice). Sales items, usage records and claims belong to clients, parts,
+// subjects and invoices the suite has not stored either. A store keeps what it is given, and
+// checks only the rules of its interface. A Put of an unknown ID with a version
 // other than 0 may fail with a *psa.NotFoundError or a *psa.VersionConflictError.
 //
 // # Packages without a store

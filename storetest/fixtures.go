@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/billing"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
@@ -908,4 +909,105 @@ func scribbleInvoice(t *testing.T, inv *invoice.Invoice) {
 	for i := range inv.Payments {
 		inv.Payments[i] = invoice.Payment{ID: randomID[psa.PaymentID](), Amount: scribbled, Reference: "scribbled"}
 	}
+}
+
+// newSalesItem returns a sales item of owner with only the required fields: description, one
+// unit at 10.00 EUR, a date.
+func newSalesItem(t *testing.T, id psa.SalesItemID, owner psa.ClientID, description string) billing.SalesItem {
+	t.Helper()
+	return billing.SalesItem{
+		ID:       id,
+		ClientID: owner,
+		Item: billing.Item{
+			Description: description,
+			Quantity:    decimal.NewFromInt(1),
+			UnitPrice:   money(t, "10.00", "EUR"),
+			Date:        day(2025, time.March, 3),
+		},
+		CreatedAt: ts0,
+		UpdatedAt: ts0,
+		Version:   1,
+	}
+}
+
+// fullSalesItem returns a sales item of owner with every field of the type set: a catalogue
+// service, 1.5 units at 142.5 EUR, a PO number, and the invoice that billed it.
+// TestFullFixturesSetEveryField checks that every field stays set.
+func fullSalesItem(t *testing.T, id psa.SalesItemID, owner psa.ClientID) billing.SalesItem {
+	t.Helper()
+	return billing.SalesItem{
+		ID:       id,
+		ClientID: owner,
+		Item: billing.Item{
+			ServiceID:   psa.ServiceID{UUID: uuid.MustParse("0195942e-3c1d-7b6a-9f52-4e8d1c0a7c01")},
+			Description: "Docking station, installed",
+			Quantity:    dec(t, "1.5"),
+			UnitPrice:   money(t, "142.5", "EUR"),
+			Date:        day(2025, time.March, 12),
+			PONumber:    "PO-77813",
+		},
+		InvoiceID: randomID[psa.InvoiceID](),
+		CreatedAt: ts0,
+		UpdatedAt: ts0.Add(90*time.Minute + 7*time.Microsecond),
+		Version:   1,
+	}
+}
+
+// usagePeriod returns a one-month billing period that starts on a day derived from key, so that
+// the few usage records of a case that differ in key differ in period start, but for a collision
+// too unlikely to matter.
+func usagePeriod(key string) psa.Period {
+	start := day(2000, time.January, 1).AddDays(int(keyNumber(key) % 2_900_000))
+	return psa.Period{Start: start, End: start.AddMonths(1)}
+}
+
+// usageQuantity returns the quantity that stands for label in a usage record, which has no text
+// field: a whole number derived from label, distinct for the few labels of a case.
+func usageQuantity(label string) decimal.Decimal {
+	return decimal.NewFromInt(keyNumber(label) % 1_000_000)
+}
+
+// newUsage returns a usage record of part with a period and quantity derived from its ID and
+// label (see usagePeriod and usageQuantity).
+func newUsage(id psa.UsageID, part psa.PartID, label string) billing.Usage {
+	return billing.Usage{
+		ID:        id,
+		PartID:    part,
+		Period:    usagePeriod(id.String() + " " + label),
+		Quantity:  usageQuantity(label),
+		CreatedAt: ts0,
+		UpdatedAt: ts0,
+		Version:   1,
+	}
+}
+
+// fullUsage returns a usage record of part with every field of the type set: March 2025, 12.5
+// seats. TestFullFixturesSetEveryField checks that every field stays set.
+func fullUsage(t *testing.T, id psa.UsageID, part psa.PartID) billing.Usage {
+	t.Helper()
+	return billing.Usage{
+		ID:        id,
+		PartID:    part,
+		Period:    psa.Period{Start: day(2025, time.March, 1), End: day(2025, time.April, 1)},
+		Quantity:  dec(t, "12.5"),
+		CreatedAt: ts0,
+		UpdatedAt: ts0.Add(time.Hour + 3*time.Microsecond),
+		Version:   1,
+	}
+}
+
+// claimInvoice is the invoice that the claims newClaim returns are made by. It is not stored:
+// the claim store methods take an InvoiceID as a plain value.
+var claimInvoice = psa.InvoiceID{UUID: uuid.MustParse("0195942e-3c1d-7b6a-9f52-4e8d1c0a7c02")}
+
+// newClaim returns a claim of line on subject, made by claimInvoice, with key and no amount.
+func newClaim(line psa.InvoiceLineID, subject uuid.UUID, key string) billing.Claim {
+	return billing.Claim{LineID: line, Subject: subject, Key: key, InvoiceID: claimInvoice}
+}
+
+// fullClaim returns a released claim of line on subject, made by inv, with every field of the
+// type set. TestFullFixturesSetEveryField checks that every field stays set.
+func fullClaim(t *testing.T, line psa.InvoiceLineID, subject uuid.UUID, inv psa.InvoiceID) billing.Claim {
+	t.Helper()
+	return billing.Claim{LineID: line, Subject: subject, Key: "period 2025-03-01", InvoiceID: inv, Amount: money(t, "142.5", "EUR"), Released: true}
 }

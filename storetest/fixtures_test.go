@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/psakit/psa"
 )
 
@@ -17,6 +19,9 @@ func TestFullFixturesSetEveryField(t *testing.T) {
 	}{
 		{"fullInvoice", fullInvoice(t, newID[psa.InvoiceID](t), randomID[psa.ClientID](), invoiceScheme, "INV-1")},
 		{"fullScheme", fullScheme(t, newID[psa.NumberingSchemeID](t))},
+		{"fullSalesItem", fullSalesItem(t, newID[psa.SalesItemID](t), randomID[psa.ClientID]())},
+		{"fullUsage", fullUsage(t, newID[psa.UsageID](t), randomID[psa.PartID]())},
+		{"fullClaim", fullClaim(t, newID[psa.InvoiceLineID](t), uuid.New(), randomID[psa.InvoiceID]())},
 	} {
 		all, set := map[string]bool{}, map[string]bool{}
 		v := reflect.ValueOf(c.value)

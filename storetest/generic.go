@@ -90,7 +90,8 @@ func wantReadBack[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], 
 // key, and by a key of another owner where keys are unique per owner), and Update<name> of an
 // unknown ID fail with a *psa.NotFoundError, and that the failed update creates nothing, even in
 // a transaction that goes on and commits. Put<name> with a version other than 0 of an unknown ID
-// may also fail with a *psa.VersionConflictError (stored version 0). k must have Get<name>.
+// may also fail with a *psa.VersionConflictError (stored version 0). For a kind without Get<name>
+// the listing of its owner stands in for it, and the listing of an unknown owner must be empty.
 func checkNotFound[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V]) {
 	owners := k.newOwners(t, run, 2)
 	owner, other := owners[0], owners[1]
@@ -102,7 +103,14 @@ func checkNotFound[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 	}
 	k.store(t, run, known, noKey)
 
-	k.wantNoID(t, run, "Get"+k.name+" of an unknown ID", randomID[K]())
+	if k.get != nil {
+		k.wantNoID(t, run, "Get"+k.name+" of an unknown ID", randomID[K]())
+	} else {
+		// A kind without Get<name> is read through its owner's listing: an unknown owner has none.
+		for _, l := range k.ownedListings() {
+			k.wantListed(t, run, l, k.newOwners(t, run, 1)[0], 0, fmt.Sprintf("%s of an unknown %s", l.name, k.ownerName), nil)
+		}
+	}
 	if k.hasLookup() {
 		k.wantNoKey(t, run, k.findName()+" of an unknown key", k.withKey(known, k.noun()+"-unknown"))
 		k.wantNoKey(t, run, fmt.Sprintf("%s(\"\") while one %s has no %s", k.findName(), k.noun(), k.keyName), noKey)
@@ -129,10 +137,10 @@ func checkNotFound[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 			_, err := k.lookingUp(ghost)(ctx, tx)
 			wantNotFound(t, what+", then "+k.findName()+" in the same transaction", err)
 		}
-		_, err := k.get(tx, ctx, k.idOf(ghost))
+		_, err := k.reading(ghost)(ctx, tx)
 		return err
 	})
-	wantNotFound(t, what+", then a Get in the same transaction", err)
+	wantNotFound(t, what+", then "+k.getName()+" in the same transaction", err)
 	k.wantGone(t, run, "in a later transaction, after "+what, ghost)
 	k.wantListings(t, run, "after "+what, before, owner, k.idOf(known), k.idOf(noKey))
 }
@@ -266,15 +274,14 @@ func emptyKeys[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k k
 // Put<name>, Version 0 asks for a create: with the ID taken, it fails with a
 // *psa.AlreadyExistsError instead.
 func checkVersions[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k kind[Tx, K, O, V], v V) {
-	getIt := k.getting(k.idOf(v))
+	getIt := k.reading(v)
 	version := func(v *V) *int64 { return k.fields(v).version }
-	label := func(v *V) *string { return k.fields(v).label }
 	create, update, get := k.createName(), k.updateName(), k.getName()
 	inTx(t, run, create, k.creating(v))
 
 	// An update naming the stored version succeeds and stores the next one.
 	want := v
-	*label(&want) = "first update"
+	k.relabel(&want, "first update")
 	inTx(t, run, update+" with the stored version 1", k.updating(want))
 	*version(&want) = 2
 	diff(t, get+" after an update with the stored version 1 (want Version 2)", want, mustRead(t, run, get, getIt))
@@ -285,7 +292,7 @@ func checkVersions[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 		what := fmt.Sprintf("%s with version %d while version 2 is stored", update, stale)
 		u := want
 		*version(&u) = stale
-		*label(&u) = "stale update"
+		k.relabel(&u, "stale update")
 		err := run(t.Context(), func(ctx context.Context, tx Tx) error {
 			err := k.update(tx, ctx, u)
 			if err == nil {
@@ -305,7 +312,7 @@ func checkVersions[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx],
 
 	// The version goes on counting.
 	next := want
-	*label(&next) = "second update"
+	k.relabel(&next, "second update")
 	inTx(t, run, update+" with the stored version 2", k.updating(next))
 	*version(&next) = 3
 	diff(t, get+" after an update with the stored version 2 (want Version 3)", next, mustRead(t, run, get, getIt))
@@ -386,15 +393,15 @@ func checkNoAliasing[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx
 	update := k.updateName()
 	inTx(t, run, "updating a "+k.noun()+" and changing the value passed", func(ctx context.Context, tx Tx) error {
 		u := k.clone(want)
-		*k.fields(&u).label = "updated"
+		k.relabel(&u, "updated")
 		if err := k.update(tx, ctx, u); err != nil {
 			return fmt.Errorf("%s: %w", update, err)
 		}
 		k.scribble(t, &u)
 		return nil
 	})
-	f := k.fields(&want)
-	*f.label, *f.version = "updated", 2
+	k.relabel(&want, "updated")
+	*k.fields(&want).version = 2
 	diff(t, get+" after the caller changed the value it passed to "+update, want, mustRead(t, run, get, getIt))
 }
 

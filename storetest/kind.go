@@ -81,7 +81,20 @@ type fields[K, O any] struct {
 	// (see keyNumber). nil otherwise.
 	number  *int64
 	version *int64  // nil for a kind whose values are never changed
-	label   *string // a plain text field that updates change
+	label   *string // a plain text field that updates change; nil when setLabel is set
+	// setLabel changes, for a kind without a plain text field (usage records), another field that
+	// updates change, distinctly for each label; nil when label is set.
+	setLabel func(label string)
+}
+
+// relabel sets v's label (see fields.label and fields.setLabel).
+func (k kind[Tx, K, O, V]) relabel(v *V, label string) {
+	f := k.fields(v)
+	if f.label != nil {
+		*f.label = label
+		return
+	}
+	f.setLabel(label)
 }
 
 // listing is one listing of a kind: the listing of every value or the listing per owner.

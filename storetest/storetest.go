@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/billing"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
@@ -16,8 +17,7 @@ import (
 // Harness is one fresh, empty store under test, seen through the transaction runners of the
 // library's packages. Each runner must run its transactions on the same store, so that what one
 // package's transaction writes another's can read. A nil runner means the store does not
-// implement that package's stores: the cases that need it are skipped. Later packages add fields
-// (Billing, ...).
+// implement that package's stores: the cases that need it are skipped. Later packages add fields.
 type Harness struct {
 	// Client runs transactions over the stores of package client (clients, contacts, assets).
 	Client psa.Runner[client.Tx]
@@ -34,6 +34,11 @@ type Harness struct {
 	// and credit notes) on the same store as Client. An invoice.Tx is also a client.Tx, so one of
 	// its transactions can read and write clients and invoices together, as invoice.Service does.
 	Invoice psa.Runner[invoice.Tx]
+	// Billing runs transactions over the stores of package billing (sales items, claims, usage
+	// records) on the same store as Client. A billing.Tx is also a servicedesk.Tx, a contract.Tx,
+	// an invoice.Tx and a client.Tx, so one of its transactions can read and write all of them
+	// together, as billing.Service does.
+	Billing psa.Runner[billing.Tx]
 }
 
 // NewHarness returns a fresh, empty store for one test; it registers its own cleanup with
@@ -79,7 +84,7 @@ type testCase struct {
 
 // cases returns every case of the suite, in a fixed order.
 func cases() []testCase {
-	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases())
+	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases(), billingCases())
 }
 
 // missing returns the names of the runners among names that are nil in h.

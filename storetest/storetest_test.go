@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/billing"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
@@ -35,12 +36,14 @@ type mutant struct {
 	// kills are the cases that must fail against it.
 	kills []string
 	// wrap turns the client runner of a fresh memstore into the mutant's, wrapContract its
-	// contract runner, wrapDesk its service-desk runner and wrapInvoice its invoice runner; each
-	// is called once per harness, and a nil one leaves its runner as it is.
+	// contract runner, wrapDesk its service-desk runner, wrapInvoice its invoice runner and
+	// wrapBilling its billing runner; each is called once per harness, and a nil one leaves its
+	// runner as it is.
 	wrap         func(run psa.Runner[client.Tx]) psa.Runner[client.Tx]
 	wrapContract func(run psa.Runner[contract.Tx]) psa.Runner[contract.Tx]
 	wrapDesk     func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx]
 	wrapInvoice  func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx]
+	wrapBilling  func(run psa.Runner[billing.Tx]) psa.Runner[billing.Tx]
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -74,6 +77,7 @@ func TestMutant(t *testing.T) {
 			Contract:    memstore.Runner[contract.Tx](s),
 			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 			Invoice:     memstore.Runner[invoice.Tx](s),
+			Billing:     memstore.Runner[billing.Tx](s),
 		}
 		if m.wrap != nil {
 			h.Client = m.wrap(h.Client)
@@ -86,6 +90,9 @@ func TestMutant(t *testing.T) {
 		}
 		if m.wrapInvoice != nil {
 			h.Invoice = m.wrapInvoice(h.Invoice)
+		}
+		if m.wrapBilling != nil {
+			h.Billing = m.wrapBilling(h.Billing)
 		}
 		return h
 	})
@@ -131,6 +138,7 @@ func TestNilRunnerSkips(t *testing.T) {
 		"--- SKIP: TestMutant/ServiceDeskSharesStore ", "Harness.Client, Harness.Contract and Harness.ServiceDesk are nil",
 		"--- SKIP: TestMutant/RoundTripInvoice ", "Harness.Invoice is nil",
 		"--- SKIP: TestMutant/ConcurrentFinalization ", "Harness.Client and Harness.Invoice are nil",
+		"--- SKIP: TestMutant/RoundTripSalesItem ", "Harness.Billing is nil",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness without runners lacks %q:\n%s", want, out)
@@ -566,7 +574,7 @@ var clientMutants = []mutant{
 }
 
 // mutants are the broken stores TestSuiteCatchesBrokenStores runs the suite against.
-var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants)
+var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants, billingMutants)
 
 // contractTxMutant wraps a contract transaction; each mutant overrides what it breaks through the
 // function fields.
@@ -1807,5 +1815,98 @@ var invoiceMutants = []mutant{
 		wrapInvoice: func(psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx] {
 			return memstore.Runner[invoice.Tx](memstore.New())
 		},
+	},
+}
+
+// billingTxMutant wraps a billing transaction; each mutant overrides what it breaks through the
+// function fields.
+type billingTxMutant struct {
+	billing.Tx
+	updateSalesItem   func(ctx context.Context, it billing.SalesItem) error
+	createUsage       func(ctx context.Context, u billing.Usage) error
+	listUsage         func(ctx context.Context, part psa.PartID) ([]billing.Usage, error)
+	listInvoiceClaims func(ctx context.Context, inv psa.InvoiceID) ([]billing.Claim, error)
+}
+
+func (m *billingTxMutant) UpdateSalesItem(ctx context.Context, it billing.SalesItem) error {
+	return or(m.updateSalesItem, m.Tx.UpdateSalesItem)(ctx, it)
+}
+
+func (m *billingTxMutant) CreateUsage(ctx context.Context, u billing.Usage) error {
+	return or(m.createUsage, m.Tx.CreateUsage)(ctx, u)
+}
+
+func (m *billingTxMutant) ListUsage(ctx context.Context, part psa.PartID) ([]billing.Usage, error) {
+	return or(m.listUsage, m.Tx.ListUsage)(ctx, part)
+}
+
+func (m *billingTxMutant) ListInvoiceClaims(ctx context.Context, inv psa.InvoiceID) ([]billing.Claim, error) {
+	return or(m.listInvoiceClaims, m.Tx.ListInvoiceClaims)(ctx, inv)
+}
+
+// mutateBilling returns a mutant wrap that changes each billing transaction with set.
+func mutateBilling(set func(m *billingTxMutant)) func(run psa.Runner[billing.Tx]) psa.Runner[billing.Tx] {
+	return mutation(func(tx billing.Tx) *billingTxMutant { return &billingTxMutant{Tx: tx} }, set)
+}
+
+var billingMutants = []mutant{
+	{
+		// It stores a duplicate under a period start moved 5000 years on, and shows the start it
+		// was given on ListUsage.
+		name: "usage-period-not-unique", breaks: "stores a second usage record of one part and period start, as if that key had no unique index",
+		kills: []string{"UniqueUsagePerPeriod"},
+		wrapBilling: func(run psa.Runner[billing.Tx]) psa.Runner[billing.Tx] {
+			var moved memo[psa.UsageID, psa.Date]
+			return mutateBilling(func(m *billingTxMutant) {
+				m.createUsage = func(ctx context.Context, u billing.Usage) error {
+					err := m.Tx.CreateUsage(ctx, u)
+					if !errors.Is(err, psa.ErrAlreadyExists) {
+						return err
+					}
+					start := u.Period.Start
+					u.Period.Start = start.AddMonths(5000 * 12)
+					if err := m.Tx.CreateUsage(ctx, u); err != nil {
+						return err // the ID is taken: that error stays
+					}
+					moved.put(u.ID, start)
+					return nil
+				}
+				m.listUsage = func(ctx context.Context, part psa.PartID) ([]billing.Usage, error) {
+					us, err := m.Tx.ListUsage(ctx, part)
+					for i, u := range us {
+						if start, ok := moved.get(u.ID); ok {
+							us[i].Period.Start = start
+						}
+					}
+					return us, err
+				}
+			})(run)
+		},
+	},
+	{
+		name: "invoice-claims-newest-first", breaks: "lists an invoice's claims in descending LineID order",
+		kills: []string{"ClaimOrder", "RoundTripClaim"},
+		wrapBilling: mutateBilling(func(m *billingTxMutant) {
+			m.listInvoiceClaims = func(ctx context.Context, inv psa.InvoiceID) ([]billing.Claim, error) {
+				cs, err := m.Tx.ListInvoiceClaims(ctx, inv)
+				slices.Reverse(cs)
+				return cs, err
+			}
+		}),
+	},
+	{
+		name: "ignores-sales-item-versions", breaks: "accepts sales item updates with a stale version",
+		kills: []string{"BillingVersions"},
+		wrapBilling: mutateBilling(func(m *billingTxMutant) {
+			m.updateSalesItem = func(ctx context.Context, it billing.SalesItem) error {
+				it = withStoredVersion(ctx, it, it.ID, func(it *billing.SalesItem) *int64 { return &it.Version }, m.Tx.GetSalesItem)
+				return m.Tx.UpdateSalesItem(ctx, it)
+			}
+		}),
+	},
+	{
+		name: "billing-commits-on-error", breaks: "commits a billing transaction whose fn returned an error",
+		kills:       []string{"BillingRollback"},
+		wrapBilling: commitsOnError[billing.Tx],
 	},
 }
