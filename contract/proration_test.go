@@ -712,10 +712,7 @@ func (o *ruleOracle) pow10(k int32) *big.Int {
 
 // set sets z to d x 10^(exponent - e), for e <= d's exponent.
 func (o *ruleOracle) set(z *big.Int, d decimal.Decimal, e int32) *big.Int {
-	if d.NumDigits() > 18 {
-		panic("ruleOracle: a coefficient of more than 18 digits")
-	}
-	z.SetInt64(d.CoefficientInt64())
+	z.Set(d.Coefficient())
 	if k := d.Exponent() - e; k != 0 {
 		z.Mul(z, o.pow10(k))
 	}
