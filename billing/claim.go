@@ -6,6 +6,13 @@ import (
 	"github.com/psakit/psa"
 )
 
+// Subject identifies what a claim bills: the ID of a contract part, contract, time entry or
+// sales item (SubjectOf).
+type Subject struct{ uuid.UUID }
+
+// SubjectOf returns the subject of the object with id.
+func SubjectOf[T psa.ID](id T) Subject { return Subject{struct{ uuid.UUID }(id).UUID} }
+
 // Claim records that one invoice line billed an item: a (part, period), a contract's setup fee
 // or fixed price, a time entry, a sales item. Every billed item is claimed by the lines of exactly
 // one live invoice at a time, so a rerun bills nothing twice; a voided invoice's claims are
@@ -15,8 +22,8 @@ import (
 type Claim struct {
 	// LineID is the invoice line that billed the item: the claim's identity.
 	LineID psa.InvoiceLineID `json:"lineId"`
-	// Subject is what was billed: a part, contract, time entry or sales item ID.
-	Subject uuid.UUID `json:"subject"`
+	// Subject is what was billed.
+	Subject Subject `json:"subject"`
 	// Key says which piece of Subject was billed ("period 2026-11-01", "setup fee", "time").
 	Key       string        `json:"key"`
 	InvoiceID psa.InvoiceID `json:"invoiceId"`

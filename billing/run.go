@@ -204,7 +204,7 @@ type bill struct {
 // pending is an invoice line to be, with what it claims and what to do once its invoice exists.
 type pending struct {
 	line    invoice.Line
-	subject [16]byte
+	subject Subject
 	key     string
 	po      string
 	terms   psa.PaymentTerms
@@ -283,7 +283,7 @@ func (b *bill) add(org client.Client, p pending) {
 }
 
 // billed returns the sum of the live claims on subject with key, and whether there is any.
-func (b *bill) billed(ctx context.Context, subject [16]byte, key string) (psa.Money, bool, error) {
+func (b *bill) billed(ctx context.Context, subject Subject, key string) (psa.Money, bool, error) {
 	byKey, err := b.billedByKey(ctx, subject)
 	sum, found := byKey[key]
 	if !found {
@@ -352,12 +352,12 @@ func (b *bill) once(ctx context.Context, org client.Client, k contract.Contract)
 		if ch.amount.Currency() != k.Currency || ch.amount.IsZero() {
 			continue
 		}
-		_, done, err := b.billed(ctx, k.ID.UUID, ch.key)
+		_, done, err := b.billed(ctx, SubjectOf(k.ID), ch.key)
 		if err != nil || done {
 			return err
 		}
 		amount := ch.amount.Round(k.Rounding)
-		p := pending{subject: k.ID.UUID, key: ch.key, po: k.PONumber, terms: k.PaymentTerms,
+		p := pending{subject: SubjectOf(k.ID), key: ch.key, po: k.PONumber, terms: k.PaymentTerms,
 			line: invoice.Line{Description: fmt.Sprintf("%s: %s", k.Name, ch.key), Quantity: decimal.NewFromInt(1), UnitPrice: amount, Amount: amount,
 				Explanation: fmt.Sprintf("%s of contract %q, billed once", ch.key, k.Name), Source: invoice.Source{Kind: ch.key, ID: k.ID.String()}}}
 		if ch.fixed {
@@ -398,7 +398,7 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 			usage[u.Period.Start] = u.Quantity
 		}
 	}
-	billed, err := b.billedByKey(ctx, p.ID.UUID)
+	billed, err := b.billedByKey(ctx, SubjectOf(p.ID))
 	if err != nil {
 		return err
 	}
@@ -440,7 +440,7 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 		if len(charge.Lines) == 1 {
 			qty = charge.Lines[0].Quantity
 		}
-		b.add(org, pending{subject: p.ID.UUID, key: key, po: k.PONumber, terms: k.PaymentTerms,
+		b.add(org, pending{subject: SubjectOf(p.ID), key: key, po: k.PONumber, terms: k.PaymentTerms,
 			line: invoice.Line{Description: desc, Period: due.Served, Quantity: qty, UnitPrice: charge.UnitPrice, Amount: diff,
 				Explanation: explain, Source: invoice.Source{Kind: "contract part", ID: p.ID.String() + "/" + due.Period.Start.String()}}})
 	}
@@ -460,7 +460,7 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 			return err
 		}
 		credit := amount.Neg()
-		b.add(org, pending{subject: p.ID.UUID, key: key, po: k.PONumber, terms: k.PaymentTerms,
+		b.add(org, pending{subject: SubjectOf(p.ID), key: key, po: k.PONumber, terms: k.PaymentTerms,
 			line: invoice.Line{Description: fmt.Sprintf("%s, %s (credit: no longer in service)", p.Description, period), Period: period,
 				Quantity: decimal.NewFromInt(1), UnitPrice: credit, Amount: credit,
 				Explanation: fmt.Sprintf("the part is not served in %s any more; the %s billed for it is credited", period, amount),
@@ -482,7 +482,7 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 }
 
 // billedByKey sums the live claims on subject by key.
-func (b *bill) billedByKey(ctx context.Context, subject [16]byte) (map[string]psa.Money, error) {
+func (b *bill) billedByKey(ctx context.Context, subject Subject) (map[string]psa.Money, error) {
 	claims, err := b.tx.ListClaims(ctx, subject)
 	if err != nil {
 		return nil, err
@@ -594,7 +594,7 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 		if err != nil {
 			return nil, err
 		}
-		p := pending{subject: e.ID.UUID, key: "time", line: invoice.Line{
+		p := pending{subject: SubjectOf(e.ID), key: "time", line: invoice.Line{
 			Description: fmt.Sprintf("%s %s", e.Date, workLabel(e)),
 			Period:      psa.Period{Start: e.Date, End: e.Date.AddDays(1)},
 			Quantity:    decimal.NewFromInt(int64(e.BillableDuration/time.Minute)).DivRound(decimal.NewFromInt(60), 4),
@@ -685,7 +685,7 @@ func (b *bill) salesItems(ctx context.Context, org client.Client) error {
 		}
 		id := it.ID
 		amount := it.Amount(b.s.rounding)
-		b.add(org, pending{subject: it.ID.UUID, key: "sales item", po: it.PONumber,
+		b.add(org, pending{subject: SubjectOf(it.ID), key: "sales item", po: it.PONumber,
 			line: invoice.Line{Description: it.Description, Period: psa.Period{Start: it.Date, End: it.Date.AddDays(1)}, Quantity: it.Quantity,
 				UnitPrice: it.UnitPrice, Amount: amount,
 				Explanation: fmt.Sprintf("%s x %s, sold %s, rounded %s once", it.Quantity, it.UnitPrice, it.Date, b.s.rounding),
@@ -884,7 +884,7 @@ func (b *bill) capLines(ctx context.Context, org client.Client, capped map[capKe
 	for _, key := range keys {
 		t, k := capped[key], contracts[key.contract]
 		claimKey := "cap " + key.period.String()
-		reduced, _, err := b.billed(ctx, k.ID.UUID, claimKey)
+		reduced, _, err := b.billed(ctx, SubjectOf(k.ID), claimKey)
 		if err != nil {
 			return err
 		}
@@ -901,7 +901,7 @@ func (b *bill) capLines(ctx context.Context, org client.Client, capped map[capKe
 		if amount.IsZero() {
 			continue
 		}
-		b.add(org, pending{subject: k.ID.UUID, key: claimKey, po: k.PONumber, terms: k.PaymentTerms,
+		b.add(org, pending{subject: SubjectOf(k.ID), key: claimKey, po: k.PONumber, terms: k.PaymentTerms,
 			line: invoice.Line{Description: fmt.Sprintf("%s: time above the cap of %s for %s, not charged", k.Name, k.Cap, t.period),
 				Period: t.period, Quantity: decimal.NewFromInt(1), UnitPrice: amount, Amount: amount,
 				Explanation: fmt.Sprintf("time under %q in %s comes to %s; the contract caps each billing period at %s", k.Name, t.period, total, k.Cap),

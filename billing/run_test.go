@@ -226,7 +226,7 @@ func TestVoidReleasesWhatItBilled(t *testing.T) {
 	require.NotEqual(t, first.Number, second[0].Number)
 	var claims []billing.Claim
 	require.NoError(t, memstore.Runner[billing.Tx](r.store)(t.Context(), func(ctx context.Context, tx billing.Tx) (err error) {
-		claims, err = tx.ListClaims(ctx, si.ID.UUID)
+		claims, err = tx.ListClaims(ctx, billing.SubjectOf(si.ID))
 		return err
 	}))
 	require.Len(t, claims, 2)

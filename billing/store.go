@@ -3,8 +3,6 @@ package billing
 import (
 	"context"
 
-	"github.com/google/uuid"
-
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
@@ -32,7 +30,7 @@ type ClaimStore interface {
 	// changes, when an invoice is voided), or gives a *psa.NotFoundError.
 	UpdateClaim(ctx context.Context, c Claim) error
 	// ListClaims returns every claim on subject, in ascending LineID order.
-	ListClaims(ctx context.Context, subject uuid.UUID) ([]Claim, error)
+	ListClaims(ctx context.Context, subject Subject) ([]Claim, error)
 	// ListInvoiceClaims returns every claim made by invoice, in ascending LineID order.
 	ListInvoiceClaims(ctx context.Context, invoice psa.InvoiceID) ([]Claim, error)
 }

@@ -40,21 +40,21 @@ func release(ctx context.Context, tx Tx, c Claim) error {
 	}
 	switch c.Key {
 	case "time":
-		e, err := tx.GetTimeEntry(ctx, psa.TimeEntryID{UUID: c.Subject})
+		e, err := tx.GetTimeEntry(ctx, psa.TimeEntryID{UUID: c.Subject.UUID})
 		if err != nil {
 			return err
 		}
 		e.Status, e.InvoiceID = servicedesk.EntryApproved, psa.InvoiceID{}
 		return tx.UpdateTimeEntry(ctx, e)
 	case "sales item":
-		it, err := tx.GetSalesItem(ctx, psa.SalesItemID{UUID: c.Subject})
+		it, err := tx.GetSalesItem(ctx, psa.SalesItemID{UUID: c.Subject.UUID})
 		if err != nil {
 			return err
 		}
 		it.InvoiceID = psa.InvoiceID{}
 		return tx.UpdateSalesItem(ctx, it)
 	case "fixed price":
-		k, err := tx.GetContract(ctx, psa.ContractID{UUID: c.Subject})
+		k, err := tx.GetContract(ctx, psa.ContractID{UUID: c.Subject.UUID})
 		if err != nil {
 			return err
 		}

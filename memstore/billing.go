@@ -15,7 +15,7 @@ func (s *Store) initBilling() {
 	s.salesItems = newTable("sales item", func(it billing.SalesItem) psa.SalesItemID { return it.ID }, nil)
 	s.salesItemsByClient = s.salesItems.addGrouping(func(it billing.SalesItem) uuid.UUID { return it.ClientID.UUID })
 	s.claims = newTable("claim", func(c billing.Claim) psa.InvoiceLineID { return c.LineID }, nil)
-	s.claimsBySubject = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.Subject })
+	s.claimsBySubject = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.Subject.UUID })
 	s.claimsByInvoice = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.InvoiceID.UUID })
 	s.usage = newTable("usage record", func(u billing.Usage) psa.UsageID { return u.ID }, nil)
 	s.usageByPart = s.usage.addGrouping(func(u billing.Usage) uuid.UUID { return u.PartID.UUID })
@@ -53,9 +53,9 @@ func (tx *Tx) UpdateClaim(ctx context.Context, c billing.Claim) error {
 }
 
 // ListClaims implements billing.ClaimStore.
-func (tx *Tx) ListClaims(ctx context.Context, subject uuid.UUID) ([]billing.Claim, error) {
+func (tx *Tx) ListClaims(ctx context.Context, subject billing.Subject) ([]billing.Claim, error) {
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Claim], error) {
-		return tx.claims.listGroup(ctx, tx.s.claimsBySubject, subject, p)
+		return tx.claims.listGroup(ctx, tx.s.claimsBySubject, subject.UUID, p)
 	})
 }
 

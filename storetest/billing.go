@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/google/uuid"
 
@@ -105,10 +104,6 @@ func billingCases() []testCase {
 	}
 }
 
-// subjectID is a claim's Subject (a uuid.UUID) as an ID type, for the generic cases, which need
-// the owner's ID to be one.
-type subjectID struct{ uuid.UUID }
-
 // The kinds of package billing, for the generic cases. Sales items belong to clients, usage
 // records to parts and claims to subjects, none of them stored. Their values hold no slice or
 // pointer, so they are copied as they are, and scribbling overwrites every field: what the
@@ -147,26 +142,25 @@ var (
 	}
 	// claimKind's update is UpdateClaim, which takes no version: the generic cases that need one
 	// (checkVersions, and the update of checkNoAliasing) do not apply to claims.
-	claimKind = kind[billing.Tx, psa.InvoiceLineID, subjectID, billing.Claim]{
+	claimKind = kind[billing.Tx, psa.InvoiceLineID, billing.Subject, billing.Claim]{
 		name: "Claim", ownerName: "subject",
-		fields: func(c *billing.Claim) fields[psa.InvoiceLineID, subjectID] {
-			// A subjectID has the memory layout of the uuid.UUID it holds.
-			return fields[psa.InvoiceLineID, subjectID]{id: &c.LineID, owner: (*subjectID)(unsafe.Pointer(&c.Subject)), label: &c.Key}
+		fields: func(c *billing.Claim) fields[psa.InvoiceLineID, billing.Subject] {
+			return fields[psa.InvoiceLineID, billing.Subject]{id: &c.LineID, owner: &c.Subject, label: &c.Key}
 		},
 		create: billing.Tx.CreateClaim, update: billing.Tx.UpdateClaim,
-		every: func(tx billing.Tx, ctx context.Context, s subjectID) ([]billing.Claim, error) {
-			return tx.ListClaims(ctx, s.UUID)
+		every: func(tx billing.Tx, ctx context.Context, s billing.Subject) ([]billing.Claim, error) {
+			return tx.ListClaims(ctx, s)
 		},
 		more: func(c billing.Claim) []reader[billing.Tx, billing.Claim] {
 			return []reader[billing.Tx, billing.Claim]{{"ListInvoiceClaims", invoiceClaims(c.InvoiceID)}}
 		},
-		bare: func(_ *testing.T, id psa.InvoiceLineID, s subjectID, key string) billing.Claim {
-			return newClaim(id, s.UUID, key)
+		bare: func(_ *testing.T, id psa.InvoiceLineID, s billing.Subject, key string) billing.Claim {
+			return newClaim(id, s, key)
 		},
-		owners: unstored[billing.Tx, subjectID],
+		owners: unstored[billing.Tx, billing.Subject],
 		clone:  func(c billing.Claim) billing.Claim { return c },
 		scribble: func(t *testing.T, c *billing.Claim) {
-			*c = fullClaim(t, randomID[psa.InvoiceLineID](), uuid.New(), randomID[psa.InvoiceID]())
+			*c = fullClaim(t, randomID[psa.InvoiceLineID](), billing.Subject{UUID: uuid.New()}, randomID[psa.InvoiceID]())
 			c.Key = "scribbled"
 		},
 	}
@@ -180,7 +174,7 @@ func invoiceClaims(inv psa.InvoiceID) func(ctx context.Context, tx billing.Tx) (
 }
 
 // claimsOn returns the read of the claims on subject.
-func claimsOn(subject uuid.UUID) func(ctx context.Context, tx billing.Tx) ([]billing.Claim, error) {
+func claimsOn(subject billing.Subject) func(ctx context.Context, tx billing.Tx) ([]billing.Claim, error) {
 	return func(ctx context.Context, tx billing.Tx) ([]billing.Claim, error) { return tx.ListClaims(ctx, subject) }
 }
 
@@ -233,7 +227,7 @@ func testRoundTripUsage(t *testing.T, h Harness) {
 
 func testRoundTripClaim(t *testing.T, h Harness) {
 	run := h.Billing
-	subject, elsewhere := uuid.New(), uuid.New()
+	subject, elsewhere := billing.Subject{UUID: uuid.New()}, billing.Subject{UUID: uuid.New()}
 	inv := randomID[psa.InvoiceID]()
 	full := fullClaim(t, newID[psa.InvoiceLineID](t), subject, inv)
 	bare := newClaim(randomID[psa.InvoiceLineID](), subject, "setup fee")
@@ -358,14 +352,14 @@ func testBillingNoAliasing(t *testing.T, h Harness) {
 	t.Run("claim", func(t *testing.T) {
 		k := claimKind
 		k.update = nil // UpdateClaim takes a value without slices, and no version
-		checkNoAliasing(t, h.Billing, k, fullClaim(t, randomID[psa.InvoiceLineID](), uuid.New(), randomID[psa.InvoiceID]()))
+		checkNoAliasing(t, h.Billing, k, fullClaim(t, randomID[psa.InvoiceLineID](), billing.Subject{UUID: uuid.New()}, randomID[psa.InvoiceID]()))
 	})
 }
 
 func testClaimOrder(t *testing.T, h Harness) {
 	const n = 16
 	run := h.Billing
-	subjects := []uuid.UUID{uuid.New(), uuid.New()}
+	subjects := []billing.Subject{{UUID: uuid.New()}, {UUID: uuid.New()}}
 	invoices := []psa.InvoiceID{randomID[psa.InvoiceID](), randomID[psa.InvoiceID]()}
 	claims := make([]billing.Claim, n)
 	for i := range claims {
@@ -393,7 +387,7 @@ func testClaimOrder(t *testing.T, h Harness) {
 		for i, inv := range invoices {
 			wantClaims(t, run, fmt.Sprintf("ListInvoiceClaims of invoice %d%s", i+1, when), invoiceClaims(inv), of(func(c billing.Claim) bool { return c.InvoiceID == inv })...)
 		}
-		wantClaims(t, run, "ListClaims of a subject without claims"+when, claimsOn(uuid.New()))
+		wantClaims(t, run, "ListClaims of a subject without claims"+when, claimsOn(billing.Subject{UUID: uuid.New()}))
 		wantClaims(t, run, "ListInvoiceClaims of an invoice without claims"+when, invoiceClaims(randomID[psa.InvoiceID]()))
 	}
 	check("")
@@ -435,7 +429,7 @@ func lineIDs(claims []billing.Claim) []psa.InvoiceLineID {
 
 func testBillingRollback(t *testing.T, h Harness) {
 	run := h.Billing
-	owner, part, subject := randomID[psa.ClientID](), randomID[psa.PartID](), uuid.New()
+	owner, part, subject := randomID[psa.ClientID](), randomID[psa.PartID](), billing.Subject{UUID: uuid.New()}
 	preItem := fullSalesItem(t, randomID[psa.SalesItemID](), owner)
 	preUsage := fullUsage(t, randomID[psa.UsageID](), part)
 	preClaim := fullClaim(t, randomID[psa.InvoiceLineID](), subject, randomID[psa.InvoiceID]())
@@ -467,7 +461,7 @@ func testBillingRollback(t *testing.T, h Harness) {
 		salesItemKind.wantListings(t, run, "of the committed sales item's client "+how, nil, owner, preItem.ID)
 		salesItemKind.wantListings(t, run, "of the rolled-back client "+how, nil, cl.ID)
 		usageKind.wantListings(t, run, "of the part "+how, nil, part, preUsage.ID)
-		claimKind.wantListings(t, run, "of the subject "+how, nil, subjectID{subject}, preClaim.LineID)
+		claimKind.wantListings(t, run, "of the subject "+how, nil, subject, preClaim.LineID)
 		wantClaims(t, run, "ListInvoiceClaims of the committed claim's invoice "+how, invoiceClaims(preClaim.InvoiceID), preClaim)
 	})
 }

@@ -1001,13 +1001,13 @@ func fullUsage(t *testing.T, id psa.UsageID, part psa.PartID) billing.Usage {
 var claimInvoice = psa.InvoiceID{UUID: uuid.MustParse("0195942e-3c1d-7b6a-9f52-4e8d1c0a7c02")}
 
 // newClaim returns a claim of line on subject, made by claimInvoice, with key and no amount.
-func newClaim(line psa.InvoiceLineID, subject uuid.UUID, key string) billing.Claim {
+func newClaim(line psa.InvoiceLineID, subject billing.Subject, key string) billing.Claim {
 	return billing.Claim{LineID: line, Subject: subject, Key: key, InvoiceID: claimInvoice}
 }
 
 // fullClaim returns a released claim of line on subject, made by inv, with every field of the
 // type set. TestFullFixturesSetEveryField checks that every field stays set.
-func fullClaim(t *testing.T, line psa.InvoiceLineID, subject uuid.UUID, inv psa.InvoiceID) billing.Claim {
+func fullClaim(t *testing.T, line psa.InvoiceLineID, subject billing.Subject, inv psa.InvoiceID) billing.Claim {
 	t.Helper()
 	return billing.Claim{LineID: line, Subject: subject, Key: "period 2025-03-01", InvoiceID: inv, Amount: money(t, "142.5", "EUR"), Released: true}
 }

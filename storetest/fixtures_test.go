@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/billing"
 )
 
 // TestFullFixturesSetEveryField checks that the fixtures the round trips promise to set every
@@ -21,7 +22,7 @@ func TestFullFixturesSetEveryField(t *testing.T) {
 		{"fullScheme", fullScheme(t, newID[psa.NumberingSchemeID](t))},
 		{"fullSalesItem", fullSalesItem(t, newID[psa.SalesItemID](t), randomID[psa.ClientID]())},
 		{"fullUsage", fullUsage(t, newID[psa.UsageID](t), randomID[psa.PartID]())},
-		{"fullClaim", fullClaim(t, newID[psa.InvoiceLineID](t), uuid.New(), randomID[psa.InvoiceID]())},
+		{"fullClaim", fullClaim(t, newID[psa.InvoiceLineID](t), billing.Subject{UUID: uuid.New()}, randomID[psa.InvoiceID]())},
 	} {
 		all, set := map[string]bool{}, map[string]bool{}
 		v := reflect.ValueOf(c.value)
