@@ -24,61 +24,61 @@ func (s *Store) initBilling() {
 
 // GetSalesItem implements billing.SalesItemStore.
 func (tx *Tx) GetSalesItem(ctx context.Context, id psa.SalesItemID) (billing.SalesItem, error) {
-	return tx.salesItems.mustGet(ctx, id)
+	return viewOf(tx, tx.s.salesItems).mustGet(ctx, id)
 }
 
 // CreateSalesItem implements billing.SalesItemStore.
 func (tx *Tx) CreateSalesItem(ctx context.Context, it billing.SalesItem) error {
-	return tx.salesItems.put(ctx, it.ID, it, true)
+	return viewOf(tx, tx.s.salesItems).put(ctx, it.ID, it, true)
 }
 
 // UpdateSalesItem implements billing.SalesItemStore.
 func (tx *Tx) UpdateSalesItem(ctx context.Context, it billing.SalesItem) error {
-	return updated(ctx, tx.salesItems, it.ID, it, func(it *billing.SalesItem) *int64 { return &it.Version })
+	return updated(ctx, viewOf(tx, tx.s.salesItems), it.ID, it, func(it *billing.SalesItem) *int64 { return &it.Version })
 }
 
 // ListSalesItems implements billing.SalesItemStore.
 func (tx *Tx) ListSalesItems(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[billing.SalesItem], error) {
-	return tx.salesItems.listGroup(ctx, tx.s.salesItemsByClient, clientID.UUID, page)
+	return viewOf(tx, tx.s.salesItems).listGroup(ctx, tx.s.salesItemsByClient, clientID.UUID, page)
 }
 
 // CreateClaim implements billing.ClaimStore.
 func (tx *Tx) CreateClaim(ctx context.Context, c billing.Claim) error {
-	return tx.claims.put(ctx, c.LineID, c, true)
+	return viewOf(tx, tx.s.claims).put(ctx, c.LineID, c, true)
 }
 
 // UpdateClaim implements billing.ClaimStore.
 func (tx *Tx) UpdateClaim(ctx context.Context, c billing.Claim) error {
-	return tx.claims.put(ctx, c.LineID, c, false)
+	return viewOf(tx, tx.s.claims).put(ctx, c.LineID, c, false)
 }
 
 // ListClaims implements billing.ClaimStore.
 func (tx *Tx) ListClaims(ctx context.Context, subject billing.Subject) ([]billing.Claim, error) {
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Claim], error) {
-		return tx.claims.listGroup(ctx, tx.s.claimsBySubject, subject.UUID, p)
+		return viewOf(tx, tx.s.claims).listGroup(ctx, tx.s.claimsBySubject, subject.UUID, p)
 	})
 }
 
 // ListInvoiceClaims implements billing.ClaimStore.
 func (tx *Tx) ListInvoiceClaims(ctx context.Context, invoiceID psa.InvoiceID) ([]billing.Claim, error) {
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Claim], error) {
-		return tx.claims.listGroup(ctx, tx.s.claimsByInvoice, invoiceID.UUID, p)
+		return viewOf(tx, tx.s.claims).listGroup(ctx, tx.s.claimsByInvoice, invoiceID.UUID, p)
 	})
 }
 
 // CreateUsage implements billing.UsageStore.
 func (tx *Tx) CreateUsage(ctx context.Context, u billing.Usage) error {
-	return tx.usage.put(ctx, u.ID, u, true)
+	return viewOf(tx, tx.s.usage).put(ctx, u.ID, u, true)
 }
 
 // UpdateUsage implements billing.UsageStore.
 func (tx *Tx) UpdateUsage(ctx context.Context, u billing.Usage) error {
-	return updated(ctx, tx.usage, u.ID, u, func(u *billing.Usage) *int64 { return &u.Version })
+	return updated(ctx, viewOf(tx, tx.s.usage), u.ID, u, func(u *billing.Usage) *int64 { return &u.Version })
 }
 
 // ListUsage implements billing.UsageStore.
 func (tx *Tx) ListUsage(ctx context.Context, part psa.PartID) ([]billing.Usage, error) {
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Usage], error) {
-		return tx.usage.listGroup(ctx, tx.s.usageByPart, part.UUID, p)
+		return viewOf(tx, tx.s.usage).listGroup(ctx, tx.s.usageByPart, part.UUID, p)
 	})
 }

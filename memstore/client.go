@@ -70,7 +70,7 @@ func found[V any](v V, ok bool, err error, kind, key string) (V, error) {
 
 // GetClient implements client.ClientStore.
 func (tx *Tx) GetClient(ctx context.Context, id psa.ClientID) (client.Client, error) {
-	return tx.clients.mustGet(ctx, id)
+	return viewOf(tx, tx.s.clients).mustGet(ctx, id)
 }
 
 // FindClientByExternalID implements client.ClientStore.
@@ -78,23 +78,23 @@ func (tx *Tx) FindClientByExternalID(ctx context.Context, externalID string) (cl
 	if externalID == "" {
 		return client.Client{}, &psa.NotFoundError{Kind: "client", Key: "with an empty external ID"}
 	}
-	c, ok, err := tx.clients.findUnique(ctx, tx.s.clientsByExternalID, externalID)
+	c, ok, err := viewOf(tx, tx.s.clients).findUnique(ctx, tx.s.clientsByExternalID, externalID)
 	return found(c, ok, err, "client", "external ID "+externalID)
 }
 
 // CreateClient implements client.ClientStore.
 func (tx *Tx) CreateClient(ctx context.Context, c client.Client) error {
-	return tx.clients.put(ctx, c.ID, c, true)
+	return viewOf(tx, tx.s.clients).put(ctx, c.ID, c, true)
 }
 
 // UpdateClient implements client.ClientStore.
 func (tx *Tx) UpdateClient(ctx context.Context, c client.Client) error {
-	return updated(ctx, tx.clients, c.ID, c, func(c *client.Client) *int64 { return &c.Version })
+	return updated(ctx, viewOf(tx, tx.s.clients), c.ID, c, func(c *client.Client) *int64 { return &c.Version })
 }
 
 // ListClients implements client.ClientStore.
 func (tx *Tx) ListClients(ctx context.Context, page psa.PageRequest) (psa.Page[client.Client], error) {
-	return tx.clients.listAll(ctx, page)
+	return viewOf(tx, tx.s.clients).listAll(ctx, page)
 }
 
 // ListSubOrganizations implements client.ClientStore.
@@ -103,13 +103,13 @@ func (tx *Tx) ListSubOrganizations(ctx context.Context, parent psa.ClientID) ([]
 		return nil, nil
 	}
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[client.Client], error) {
-		return tx.clients.listGroup(ctx, tx.s.clientsByParent, parent.UUID, p)
+		return viewOf(tx, tx.s.clients).listGroup(ctx, tx.s.clientsByParent, parent.UUID, p)
 	})
 }
 
 // GetContact implements client.ContactStore.
 func (tx *Tx) GetContact(ctx context.Context, id psa.ContactID) (client.Contact, error) {
-	return tx.contacts.mustGet(ctx, id)
+	return viewOf(tx, tx.s.contacts).mustGet(ctx, id)
 }
 
 // FindContactByExternalID implements client.ContactStore.
@@ -118,28 +118,28 @@ func (tx *Tx) FindContactByExternalID(ctx context.Context, clientID psa.ClientID
 	if key == "" {
 		return client.Contact{}, &psa.NotFoundError{Kind: "contact", Key: "with an empty external ID"}
 	}
-	c, ok, err := tx.contacts.findUnique(ctx, tx.s.contactsByExternal, key)
+	c, ok, err := viewOf(tx, tx.s.contacts).findUnique(ctx, tx.s.contactsByExternal, key)
 	return found(c, ok, err, "contact", "external ID "+externalID)
 }
 
 // CreateContact implements client.ContactStore.
 func (tx *Tx) CreateContact(ctx context.Context, c client.Contact) error {
-	return tx.contacts.put(ctx, c.ID, c, true)
+	return viewOf(tx, tx.s.contacts).put(ctx, c.ID, c, true)
 }
 
 // UpdateContact implements client.ContactStore.
 func (tx *Tx) UpdateContact(ctx context.Context, c client.Contact) error {
-	return updated(ctx, tx.contacts, c.ID, c, func(c *client.Contact) *int64 { return &c.Version })
+	return updated(ctx, viewOf(tx, tx.s.contacts), c.ID, c, func(c *client.Contact) *int64 { return &c.Version })
 }
 
 // ListContacts implements client.ContactStore.
 func (tx *Tx) ListContacts(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[client.Contact], error) {
-	return tx.contacts.listGroup(ctx, tx.s.contactsByClient, clientID.UUID, page)
+	return viewOf(tx, tx.s.contacts).listGroup(ctx, tx.s.contactsByClient, clientID.UUID, page)
 }
 
 // GetAsset implements client.AssetStore.
 func (tx *Tx) GetAsset(ctx context.Context, id psa.AssetID) (client.Asset, error) {
-	return tx.assets.mustGet(ctx, id)
+	return viewOf(tx, tx.s.assets).mustGet(ctx, id)
 }
 
 // FindAssetByExternalID implements client.AssetStore.
@@ -148,21 +148,21 @@ func (tx *Tx) FindAssetByExternalID(ctx context.Context, clientID psa.ClientID, 
 	if key == "" {
 		return client.Asset{}, &psa.NotFoundError{Kind: "asset", Key: "with an empty external ID"}
 	}
-	a, ok, err := tx.assets.findUnique(ctx, tx.s.assetsByExternal, key)
+	a, ok, err := viewOf(tx, tx.s.assets).findUnique(ctx, tx.s.assetsByExternal, key)
 	return found(a, ok, err, "asset", "external ID "+externalID)
 }
 
 // CreateAsset implements client.AssetStore.
 func (tx *Tx) CreateAsset(ctx context.Context, a client.Asset) error {
-	return tx.assets.put(ctx, a.ID, a, true)
+	return viewOf(tx, tx.s.assets).put(ctx, a.ID, a, true)
 }
 
 // UpdateAsset implements client.AssetStore.
 func (tx *Tx) UpdateAsset(ctx context.Context, a client.Asset) error {
-	return updated(ctx, tx.assets, a.ID, a, func(a *client.Asset) *int64 { return &a.Version })
+	return updated(ctx, viewOf(tx, tx.s.assets), a.ID, a, func(a *client.Asset) *int64 { return &a.Version })
 }
 
 // ListAssets implements client.AssetStore.
 func (tx *Tx) ListAssets(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[client.Asset], error) {
-	return tx.assets.listGroup(ctx, tx.s.assetsByClient, clientID.UUID, page)
+	return viewOf(tx, tx.s.assets).listGroup(ctx, tx.s.assetsByClient, clientID.UUID, page)
 }

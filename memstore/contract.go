@@ -37,7 +37,7 @@ func (s *Store) initContracts() {
 
 // GetContract implements contract.ContractStore.
 func (tx *Tx) GetContract(ctx context.Context, id psa.ContractID) (contract.Contract, error) {
-	return tx.contracts.mustGet(ctx, id)
+	return viewOf(tx, tx.s.contracts).mustGet(ctx, id)
 }
 
 // FindContractByDealID implements contract.ContractStore.
@@ -45,53 +45,53 @@ func (tx *Tx) FindContractByDealID(ctx context.Context, dealID string) (contract
 	if dealID == "" {
 		return contract.Contract{}, &psa.NotFoundError{Kind: "contract", Key: "with an empty deal ID"}
 	}
-	c, ok, err := tx.contracts.findUnique(ctx, tx.s.contractsByDeal, dealID)
+	c, ok, err := viewOf(tx, tx.s.contracts).findUnique(ctx, tx.s.contractsByDeal, dealID)
 	return found(c, ok, err, "contract", "deal ID "+dealID)
 }
 
 // CreateContract implements contract.ContractStore.
 func (tx *Tx) CreateContract(ctx context.Context, c contract.Contract) error {
-	return tx.contracts.put(ctx, c.ID, c, true)
+	return viewOf(tx, tx.s.contracts).put(ctx, c.ID, c, true)
 }
 
 // UpdateContract implements contract.ContractStore.
 func (tx *Tx) UpdateContract(ctx context.Context, c contract.Contract) error {
-	return updated(ctx, tx.contracts, c.ID, c, func(c *contract.Contract) *int64 { return &c.Version })
+	return updated(ctx, viewOf(tx, tx.s.contracts), c.ID, c, func(c *contract.Contract) *int64 { return &c.Version })
 }
 
 // ListContracts implements contract.ContractStore.
 func (tx *Tx) ListContracts(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[contract.Contract], error) {
-	return tx.contracts.listGroup(ctx, tx.s.contractsByClient, clientID.UUID, page)
+	return viewOf(tx, tx.s.contracts).listGroup(ctx, tx.s.contractsByClient, clientID.UUID, page)
 }
 
 // ListAllContracts implements contract.ContractStore.
 func (tx *Tx) ListAllContracts(ctx context.Context, page psa.PageRequest) (psa.Page[contract.Contract], error) {
-	return tx.contracts.listAll(ctx, page)
+	return viewOf(tx, tx.s.contracts).listAll(ctx, page)
 }
 
 // GetPart implements contract.PartStore.
 func (tx *Tx) GetPart(ctx context.Context, id psa.PartID) (contract.Part, error) {
-	return tx.parts.mustGet(ctx, id)
+	return viewOf(tx, tx.s.parts).mustGet(ctx, id)
 }
 
 // CreatePart implements contract.PartStore.
 func (tx *Tx) CreatePart(ctx context.Context, p contract.Part) error {
-	return tx.parts.put(ctx, p.ID, p, true)
+	return viewOf(tx, tx.s.parts).put(ctx, p.ID, p, true)
 }
 
 // UpdatePart implements contract.PartStore.
 func (tx *Tx) UpdatePart(ctx context.Context, p contract.Part) error {
-	return updated(ctx, tx.parts, p.ID, p, func(p *contract.Part) *int64 { return &p.Version })
+	return updated(ctx, viewOf(tx, tx.s.parts), p.ID, p, func(p *contract.Part) *int64 { return &p.Version })
 }
 
 // ListParts implements contract.PartStore.
 func (tx *Tx) ListParts(ctx context.Context, contractID psa.ContractID, page psa.PageRequest) (psa.Page[contract.Part], error) {
-	return tx.parts.listGroup(ctx, tx.s.partsByContract, contractID.UUID, page)
+	return viewOf(tx, tx.s.parts).listGroup(ctx, tx.s.partsByContract, contractID.UUID, page)
 }
 
 // AppendHistory implements contract.HistoryStore.
 func (tx *Tx) AppendHistory(ctx context.Context, e contract.HistoryEntry) error {
-	log, exists, err := tx.history.get(ctx, e.ContractID)
+	log, exists, err := viewOf(tx, tx.s.history).get(ctx, e.ContractID)
 	if err != nil {
 		return err
 	}
@@ -106,12 +106,12 @@ func (tx *Tx) AppendHistory(ctx context.Context, e contract.HistoryEntry) error 
 	}
 	log.ContractID = e.ContractID
 	log.Entries = append(log.Entries, e)
-	return tx.history.put(ctx, e.ContractID, log, !exists)
+	return viewOf(tx, tx.s.history).put(ctx, e.ContractID, log, !exists)
 }
 
 // ListHistory implements contract.HistoryStore.
 func (tx *Tx) ListHistory(ctx context.Context, contractID psa.ContractID) ([]contract.HistoryEntry, error) {
-	log, _, err := tx.history.get(ctx, contractID)
+	log, _, err := viewOf(tx, tx.s.history).get(ctx, contractID)
 	return log.Entries, err
 }
 

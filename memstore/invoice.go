@@ -25,30 +25,30 @@ func (s *Store) initInvoices() {
 
 // GetScheme implements invoice.SchemeStore.
 func (tx *Tx) GetScheme(ctx context.Context, id psa.NumberingSchemeID) (invoice.Scheme, error) {
-	return tx.schemes.mustGet(ctx, id)
+	return viewOf(tx, tx.s.schemes).mustGet(ctx, id)
 }
 
 // PutScheme implements invoice.SchemeStore.
 func (tx *Tx) PutScheme(ctx context.Context, sc invoice.Scheme) error {
-	return put(ctx, tx.schemes, sc.ID, sc, func(sc *invoice.Scheme) *int64 { return &sc.Version })
+	return put(ctx, viewOf(tx, tx.s.schemes), sc.ID, sc, func(sc *invoice.Scheme) *int64 { return &sc.Version })
 }
 
 // GetInvoice implements invoice.InvoiceStore.
 func (tx *Tx) GetInvoice(ctx context.Context, id psa.InvoiceID) (invoice.Invoice, error) {
-	return tx.invoices.mustGet(ctx, id)
+	return viewOf(tx, tx.s.invoices).mustGet(ctx, id)
 }
 
 // CreateInvoice implements invoice.InvoiceStore.
 func (tx *Tx) CreateInvoice(ctx context.Context, inv invoice.Invoice) error {
-	return tx.invoices.put(ctx, inv.ID, inv, true)
+	return viewOf(tx, tx.s.invoices).put(ctx, inv.ID, inv, true)
 }
 
 // UpdateInvoice implements invoice.InvoiceStore.
 func (tx *Tx) UpdateInvoice(ctx context.Context, inv invoice.Invoice) error {
-	return updated(ctx, tx.invoices, inv.ID, inv, func(inv *invoice.Invoice) *int64 { return &inv.Version })
+	return updated(ctx, viewOf(tx, tx.s.invoices), inv.ID, inv, func(inv *invoice.Invoice) *int64 { return &inv.Version })
 }
 
 // ListInvoices implements invoice.InvoiceStore.
 func (tx *Tx) ListInvoices(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[invoice.Invoice], error) {
-	return tx.invoices.listGroup(ctx, tx.s.invoicesByClient, clientID.UUID, page)
+	return viewOf(tx, tx.s.invoices).listGroup(ctx, tx.s.invoicesByClient, clientID.UUID, page)
 }

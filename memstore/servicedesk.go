@@ -79,64 +79,64 @@ func put[K psa.ID, V any](ctx context.Context, v *view[K, V], k K, val V, versio
 
 // NextTicketNumber implements servicedesk.TicketStore.
 func (tx *Tx) NextTicketNumber(ctx context.Context) (int64, error) {
-	c, exists, err := tx.counters.get(ctx, tenantRow)
+	c, exists, err := viewOf(tx, tx.s.counters).get(ctx, tenantRow)
 	if err != nil {
 		return 0, err
 	}
 	c.ID, c.Last = tenantRow, c.Last+1
-	return c.Last, tx.counters.put(ctx, tenantRow, c, !exists)
+	return c.Last, viewOf(tx, tx.s.counters).put(ctx, tenantRow, c, !exists)
 }
 
 // GetTicket implements servicedesk.TicketStore.
 func (tx *Tx) GetTicket(ctx context.Context, id psa.TicketID) (servicedesk.Ticket, error) {
-	return tx.tickets.mustGet(ctx, id)
+	return viewOf(tx, tx.s.tickets).mustGet(ctx, id)
 }
 
 // CreateTicket implements servicedesk.TicketStore.
 func (tx *Tx) CreateTicket(ctx context.Context, t servicedesk.Ticket) error {
-	return tx.tickets.put(ctx, t.ID, t, true)
+	return viewOf(tx, tx.s.tickets).put(ctx, t.ID, t, true)
 }
 
 // UpdateTicket implements servicedesk.TicketStore.
 func (tx *Tx) UpdateTicket(ctx context.Context, t servicedesk.Ticket) error {
-	return updated(ctx, tx.tickets, t.ID, t, func(t *servicedesk.Ticket) *int64 { return &t.Version })
+	return updated(ctx, viewOf(tx, tx.s.tickets), t.ID, t, func(t *servicedesk.Ticket) *int64 { return &t.Version })
 }
 
 // ListTickets implements servicedesk.TicketStore.
 func (tx *Tx) ListTickets(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[servicedesk.Ticket], error) {
-	return tx.tickets.listGroup(ctx, tx.s.ticketsByClient, clientID.UUID, page)
+	return viewOf(tx, tx.s.tickets).listGroup(ctx, tx.s.ticketsByClient, clientID.UUID, page)
 }
 
 // CreateNote implements servicedesk.TicketStore.
 func (tx *Tx) CreateNote(ctx context.Context, n servicedesk.Note) error {
-	return tx.notes.put(ctx, n.ID, n, true)
+	return viewOf(tx, tx.s.notes).put(ctx, n.ID, n, true)
 }
 
 // ListNotes implements servicedesk.TicketStore.
 func (tx *Tx) ListNotes(ctx context.Context, ticket psa.TicketID) ([]servicedesk.Note, error) {
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[servicedesk.Note], error) {
-		return tx.notes.listGroup(ctx, tx.s.notesByTicket, ticket.UUID, p)
+		return viewOf(tx, tx.s.notes).listGroup(ctx, tx.s.notesByTicket, ticket.UUID, p)
 	})
 }
 
 // GetTimeEntry implements servicedesk.TimeStore.
 func (tx *Tx) GetTimeEntry(ctx context.Context, id psa.TimeEntryID) (servicedesk.TimeEntry, error) {
-	return tx.entries.mustGet(ctx, id)
+	return viewOf(tx, tx.s.entries).mustGet(ctx, id)
 }
 
 // CreateTimeEntry implements servicedesk.TimeStore.
 func (tx *Tx) CreateTimeEntry(ctx context.Context, e servicedesk.TimeEntry) error {
-	return tx.entries.put(ctx, e.ID, e, true)
+	return viewOf(tx, tx.s.entries).put(ctx, e.ID, e, true)
 }
 
 // UpdateTimeEntry implements servicedesk.TimeStore.
 func (tx *Tx) UpdateTimeEntry(ctx context.Context, e servicedesk.TimeEntry) error {
-	return updated(ctx, tx.entries, e.ID, e, func(e *servicedesk.TimeEntry) *int64 { return &e.Version })
+	return updated(ctx, viewOf(tx, tx.s.entries), e.ID, e, func(e *servicedesk.TimeEntry) *int64 { return &e.Version })
 }
 
 // ListTimeEntries implements servicedesk.TimeStore.
 func (tx *Tx) ListTimeEntries(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[servicedesk.TimeEntry], error) {
-	return tx.entries.listGroup(ctx, tx.s.entriesByClient, clientID.UUID, page)
+	return viewOf(tx, tx.s.entries).listGroup(ctx, tx.s.entriesByClient, clientID.UUID, page)
 }
 
 // ListTicketTime implements servicedesk.TimeStore.
@@ -145,49 +145,49 @@ func (tx *Tx) ListTicketTime(ctx context.Context, ticket psa.TicketID) ([]servic
 		return nil, nil
 	}
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[servicedesk.TimeEntry], error) {
-		return tx.entries.listGroup(ctx, tx.s.entriesByTicket, ticket.UUID, p)
+		return viewOf(tx, tx.s.entries).listGroup(ctx, tx.s.entriesByTicket, ticket.UUID, p)
 	})
 }
 
 // GetPolicy implements servicedesk.ConfigStore.
 func (tx *Tx) GetPolicy(ctx context.Context, id psa.SLAPolicyID) (servicedesk.Policy, error) {
-	return tx.policies.mustGet(ctx, id)
+	return viewOf(tx, tx.s.policies).mustGet(ctx, id)
 }
 
 // PutPolicy implements servicedesk.ConfigStore.
 func (tx *Tx) PutPolicy(ctx context.Context, p servicedesk.Policy) error {
-	return put(ctx, tx.policies, p.ID, p, func(p *servicedesk.Policy) *int64 { return &p.Version })
+	return put(ctx, viewOf(tx, tx.s.policies), p.ID, p, func(p *servicedesk.Policy) *int64 { return &p.Version })
 }
 
 // GetCalendar implements servicedesk.ConfigStore.
 func (tx *Tx) GetCalendar(ctx context.Context, id psa.CalendarID) (servicedesk.Calendar, error) {
-	return tx.calendars.mustGet(ctx, id)
+	return viewOf(tx, tx.s.calendars).mustGet(ctx, id)
 }
 
 // PutCalendar implements servicedesk.ConfigStore.
 func (tx *Tx) PutCalendar(ctx context.Context, c servicedesk.Calendar) error {
-	return put(ctx, tx.calendars, c.ID, c, func(c *servicedesk.Calendar) *int64 { return &c.Version })
+	return put(ctx, viewOf(tx, tx.s.calendars), c.ID, c, func(c *servicedesk.Calendar) *int64 { return &c.Version })
 }
 
 // GetQueue implements servicedesk.ConfigStore.
 func (tx *Tx) GetQueue(ctx context.Context, id psa.QueueID) (servicedesk.Queue, error) {
-	return tx.queues.mustGet(ctx, id)
+	return viewOf(tx, tx.s.queues).mustGet(ctx, id)
 }
 
 // PutQueue implements servicedesk.ConfigStore.
 func (tx *Tx) PutQueue(ctx context.Context, q servicedesk.Queue) error {
-	return put(ctx, tx.queues, q.ID, q, func(q *servicedesk.Queue) *int64 { return &q.Version })
+	return put(ctx, viewOf(tx, tx.s.queues), q.ID, q, func(q *servicedesk.Queue) *int64 { return &q.Version })
 }
 
 // GetSettings implements servicedesk.ConfigStore.
 func (tx *Tx) GetSettings(ctx context.Context) (servicedesk.Settings, error) {
-	d, _, err := tx.deskSettings.get(ctx, tenantRow)
+	d, _, err := viewOf(tx, tx.s.deskSettings).get(ctx, tenantRow)
 	return d.Settings, err
 }
 
 // PutSettings implements servicedesk.ConfigStore.
 func (tx *Tx) PutSettings(ctx context.Context, set servicedesk.Settings) error {
-	d, exists, err := tx.deskSettings.get(ctx, tenantRow)
+	d, exists, err := viewOf(tx, tx.s.deskSettings).get(ctx, tenantRow)
 	if err != nil {
 		return err
 	}
@@ -195,5 +195,5 @@ func (tx *Tx) PutSettings(ctx context.Context, set servicedesk.Settings) error {
 		return &psa.VersionConflictError{Kind: "service-desk settings", ID: "tenant", Given: set.Version, Stored: d.Settings.Version}
 	}
 	set.Version++
-	return tx.deskSettings.put(ctx, tenantRow, deskSettings{ID: tenantRow, Settings: set}, !exists)
+	return viewOf(tx, tx.s.deskSettings).put(ctx, tenantRow, deskSettings{ID: tenantRow, Settings: set}, !exists)
 }

@@ -102,54 +102,12 @@ type Tx struct {
 	checks    []func() bool      // re-run under the write lock at commit: all must still hold
 	applies   []func(seq uint64) // write the buffered changes at commit
 
-	clients  *view[psa.ClientID, client.Client]
-	contacts *view[psa.ContactID, client.Contact]
-	assets   *view[psa.AssetID, client.Asset]
-
-	contracts *view[psa.ContractID, contract.Contract]
-	parts     *view[psa.PartID, contract.Part]
-	history   *view[psa.ContractID, historyLog]
-
-	tickets      *view[psa.TicketID, servicedesk.Ticket]
-	notes        *view[psa.NoteID, servicedesk.Note]
-	entries      *view[psa.TimeEntryID, servicedesk.TimeEntry]
-	policies     *view[psa.SLAPolicyID, servicedesk.Policy]
-	calendars    *view[psa.CalendarID, servicedesk.Calendar]
-	queues       *view[psa.QueueID, servicedesk.Queue]
-	counters     *view[psa.TenantID, ticketCounter]
-	deskSettings *view[psa.TenantID, deskSettings]
-
-	schemes  *view[psa.NumberingSchemeID, invoice.Scheme]
-	invoices *view[psa.InvoiceID, invoice.Invoice]
-
-	salesItems *view[psa.SalesItemID, billing.SalesItem]
-	claims     *view[psa.InvoiceLineID, billing.Claim]
-	usage      *view[psa.UsageID, billing.Usage]
+	// views are the transaction's views of the tables it has touched, by table: a transaction
+	// pays only for the tables it uses.
+	views map[any]any
 }
 
-func (s *Store) begin(exclusive bool) *Tx {
-	tx := &Tx{s: s, exclusive: exclusive}
-	tx.clients = newView(tx, s.clients)
-	tx.contacts = newView(tx, s.contacts)
-	tx.assets = newView(tx, s.assets)
-	tx.contracts = newView(tx, s.contracts)
-	tx.parts = newView(tx, s.parts)
-	tx.history = newView(tx, s.history)
-	tx.tickets = newView(tx, s.tickets)
-	tx.notes = newView(tx, s.notes)
-	tx.entries = newView(tx, s.entries)
-	tx.policies = newView(tx, s.policies)
-	tx.calendars = newView(tx, s.calendars)
-	tx.queues = newView(tx, s.queues)
-	tx.counters = newView(tx, s.counters)
-	tx.deskSettings = newView(tx, s.deskSettings)
-	tx.schemes = newView(tx, s.schemes)
-	tx.invoices = newView(tx, s.invoices)
-	tx.salesItems = newView(tx, s.salesItems)
-	tx.claims = newView(tx, s.claims)
-	tx.usage = newView(tx, s.usage)
-	return tx
-}
+func (s *Store) begin(exclusive bool) *Tx { return &Tx{s: s, exclusive: exclusive} }
 
 func (tx *Tx) check(f func() bool) {
 	if !tx.exclusive {

@@ -137,8 +137,16 @@ type view[K psa.ID, V any] struct {
 	order  []K // written keys, in first-write order
 }
 
-func newView[K psa.ID, V any](tx *Tx, t *table[K, V]) *view[K, V] {
+// viewOf returns tx's view of table t, made on first use.
+func viewOf[K psa.ID, V any](tx *Tx, t *table[K, V]) *view[K, V] {
+	if v, ok := tx.views[t]; ok {
+		return v.(*view[K, V])
+	}
 	v := &view[K, V]{tx: tx, t: t}
+	if tx.views == nil {
+		tx.views = map[any]any{}
+	}
+	tx.views[t] = v
 	tx.applies = append(tx.applies, v.applyAll)
 	return v
 }
