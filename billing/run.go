@@ -282,16 +282,6 @@ func (b *bill) add(org client.Client, p pending) {
 	b.lines = append(b.lines, p)
 }
 
-// billed returns the sum of the live claims on subject with key, and whether there is any.
-func (b *bill) billed(ctx context.Context, subject Subject, key string) (psa.Money, bool, error) {
-	byKey, err := b.billedByKey(ctx, subject)
-	sum, found := byKey[key]
-	if !found {
-		sum = psa.ZeroMoney(b.billTo.Billing.Currency)
-	}
-	return sum, found, err
-}
-
 // contracts queues the contract charges of org that are due.
 func (b *bill) contracts(ctx context.Context, org client.Client) error {
 	all, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[contract.Contract], error) {
@@ -334,33 +324,29 @@ func (b *bill) contracts(ctx context.Context, org client.Client) error {
 	return nil
 }
 
-// once queues a contract's setup fee and fixed price, each billed once.
+// once queues a contract's setup fee and fixed price, each billed once (again after a void).
 func (b *bill) once(ctx context.Context, org client.Client, k contract.Contract) error {
-	charges := []struct {
+	type charge struct {
 		key    string
 		amount psa.Money
-		fixed  bool
-	}{{"setup fee", k.SetupFee, false}}
+	}
+	charges := []charge{{"setup fee", k.SetupFee}}
 	if k.Type == contract.FixedPrice {
-		charges = append(charges, struct {
-			key    string
-			amount psa.Money
-			fixed  bool
-		}{"fixed price", k.BillAmount, true})
+		charges = append(charges, charge{"fixed price", k.BillAmount})
+	}
+	billed, err := b.billedByKey(ctx, SubjectOf(k.ID))
+	if err != nil {
+		return err
 	}
 	for _, ch := range charges {
-		if ch.amount.Currency() != k.Currency || ch.amount.IsZero() {
+		if _, done := billed[ch.key]; done || ch.amount.Currency() != k.Currency || ch.amount.IsZero() {
 			continue
-		}
-		_, done, err := b.billed(ctx, SubjectOf(k.ID), ch.key)
-		if err != nil || done {
-			return err
 		}
 		amount := ch.amount.Round(k.Rounding)
 		p := pending{subject: SubjectOf(k.ID), key: ch.key, po: k.PONumber, terms: k.PaymentTerms,
 			line: invoice.Line{Description: fmt.Sprintf("%s: %s", k.Name, ch.key), Quantity: decimal.NewFromInt(1), UnitPrice: amount, Amount: amount,
 				Explanation: fmt.Sprintf("%s of contract %q, billed once", ch.key, k.Name), Source: invoice.Source{Kind: ch.key, ID: k.ID.String()}}}
-		if ch.fixed {
+		if ch.key == "fixed price" {
 			id := k.ID
 			p.after = func(ctx context.Context, _ psa.InvoiceID) error {
 				c, err := b.tx.GetContract(ctx, id)
@@ -884,9 +870,13 @@ func (b *bill) capLines(ctx context.Context, org client.Client, capped map[capKe
 	for _, key := range keys {
 		t, k := capped[key], contracts[key.contract]
 		claimKey := "cap " + key.period.String()
-		reduced, _, err := b.billed(ctx, SubjectOf(k.ID), claimKey)
+		claimed, err := b.billedByKey(ctx, SubjectOf(k.ID))
 		if err != nil {
 			return err
+		}
+		reduced, ok := claimed[claimKey]
+		if !ok {
+			reduced = psa.ZeroMoney(k.Currency)
 		}
 		total, _ := t.before.Add(t.now)
 		charged := total

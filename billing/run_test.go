@@ -277,3 +277,25 @@ func TestUsageBilledInArrears(t *testing.T) {
 	require.Len(t, again.Invoices(), 1)
 	require.Equal(t, "10.00 USD", again.Invoices()[0].Totals.Net.String(), "one more seat measured for January")
 }
+
+// TestOnceChargesAreIndependent: a setup fee billed earlier does not keep a fixed price from
+// being billed once the contract has one.
+func TestOnceChargesAreIndependent(t *testing.T) {
+	r := newRunEnv(t, true)
+	acme := r.client(t, "Acme", "USD", psa.ClientID{})
+	k, _ := r.recurring(t, acme, psa.NewDate(2026, 11, 1), 1, "30.00")
+	first := r.bill(t, psa.NewDate(2026, 11, 1), false).Invoices()
+	require.Len(t, first, 1)
+	require.Equal(t, "130.00 USD", first[0].Totals.Net.String(), "setup fee 100.00 and November 30.00")
+
+	terms := k.Terms
+	terms.Type, terms.BillAmount = contract.FixedPrice, usd(t, "1200.00")
+	_, err := r.contracts.UpdateTerms(t.Context(), k.ID, k.Version, terms)
+	require.NoError(t, err)
+	next := r.bill(t, psa.NewDate(2026, 11, 1), false).Invoices()
+	require.Len(t, next, 1)
+	require.Equal(t, "1200.00 USD", next[0].Totals.Net.String(), "the fixed price, the setup fee not again")
+	stored, err := r.contracts.Get(t.Context(), k.ID)
+	require.NoError(t, err)
+	require.Equal(t, "0.00 USD", stored.Remaining().String())
+}
