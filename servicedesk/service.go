@@ -378,23 +378,42 @@ func (s *Service) update(ctx context.Context, id psa.TicketID, version int64, ch
 		func(ctx context.Context, tx Tx, t *Ticket) error { return change(ctx, tx, t, now) }, nil)
 }
 
+// slaConfig reads SLA policies and calendars inside one transaction, each once.
+type slaConfig struct {
+	tx        Tx
+	policies  map[psa.SLAPolicyID]Policy
+	calendars map[psa.CalendarID]Calendar
+}
+
+func newSLAConfig(tx Tx) *slaConfig {
+	return &slaConfig{tx: tx, policies: map[psa.SLAPolicyID]Policy{}, calendars: map[psa.CalendarID]Calendar{}}
+}
+
 // slaParts loads the policy target and business hours of ticket t's clock; ok is false when no
 // SLA applies.
-func (s *Service) slaParts(ctx context.Context, tx Tx, t Ticket) (Target, *Hours, bool, error) {
+func (s *Service) slaParts(ctx context.Context, cfg *slaConfig, t Ticket) (Target, *Hours, bool, error) {
 	if !t.SLA.Active() {
 		return Target{}, nil, false, nil
 	}
-	p, err := tx.GetPolicy(ctx, t.SLA.PolicyID)
-	if err != nil {
-		return Target{}, nil, false, err
+	p, ok := cfg.policies[t.SLA.PolicyID]
+	if !ok {
+		var err error
+		if p, err = cfg.tx.GetPolicy(ctx, t.SLA.PolicyID); err != nil {
+			return Target{}, nil, false, err
+		}
+		cfg.policies[p.ID] = p
 	}
 	target, ok := p.TargetFor(t.Priority, t.IssueType, t.SubIssueType)
 	if !ok {
 		return Target{}, nil, false, nil
 	}
-	cal, err := tx.GetCalendar(ctx, t.SLA.CalendarID)
-	if err != nil {
-		return Target{}, nil, false, err
+	cal, ok := cfg.calendars[t.SLA.CalendarID]
+	if !ok {
+		var err error
+		if cal, err = cfg.tx.GetCalendar(ctx, t.SLA.CalendarID); err != nil {
+			return Target{}, nil, false, err
+		}
+		cfg.calendars[cal.ID] = cal
 	}
 	h, err := s.compiled(cal, target.AlwaysOn)
 	return target, h, err == nil, err
@@ -415,7 +434,7 @@ func (s *Service) SetStatus(ctx context.Context, id psa.TicketID, version int64,
 		from := t.Status
 		t.Status = to
 		if from == StatusWaitingCustomer {
-			target, h, ok, err := s.slaParts(ctx, tx, *t)
+			target, h, ok, err := s.slaParts(ctx, newSLAConfig(tx), *t)
 			if err != nil {
 				return err
 			}
@@ -555,7 +574,7 @@ func (s *Service) SLA(ctx context.Context, id psa.TicketID) (SLAStatus, error) {
 		if err != nil {
 			return err
 		}
-		target, h, ok, err := s.slaParts(ctx, tx, t)
+		target, h, ok, err := s.slaParts(ctx, newSLAConfig(tx), t)
 		if err != nil || !ok {
 			out = SLAStatus{PolicyID: t.SLA.PolicyID, Source: t.SLA.Source}
 			return err
@@ -593,8 +612,9 @@ func (s *Service) Compliance(ctx context.Context, clientID psa.ClientID) ([]Metr
 		if err != nil {
 			return err
 		}
+		cfg := newSLAConfig(tx)
 		for _, t := range tickets {
-			target, h, ok, err := s.slaParts(ctx, tx, t)
+			target, h, ok, err := s.slaParts(ctx, cfg, t)
 			if err != nil {
 				return err
 			}
