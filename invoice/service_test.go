@@ -188,3 +188,43 @@ func TestCreditNotesNeverExceedTheInvoice(t *testing.T) {
 	require.Equal(t, invoice.StatusPaid, paid.Status)
 	require.Equal(t, "20.00 USD", over.String())
 }
+
+// TestBalanceAgesOutstandingInvoices: the client's outstanding balance sums what is due, by days
+// past the due date, leaving out paid invoices and drafts.
+func TestBalanceAgesOutstandingInvoices(t *testing.T) {
+	e := newServiceEnv(t, true) // today is 2026-11-30; terms net 30
+	finalize := func(amount string, date psa.Date) invoice.Invoice {
+		d := e.draft(t, amount)
+		inv, err := e.invoices.Finalize(t.Context(), d.ID, d.Version, e.scheme.ID, date)
+		require.NoError(t, err)
+		return inv
+	}
+	old := finalize("50.00", psa.NewDate(2026, 8, 1))   // due 2026-08-31: 91 days late
+	late := finalize("70.00", psa.NewDate(2026, 10, 15)) // due 2026-11-14: 16 days late
+	finalize("40.00", psa.NewDate(2026, 11, 15))         // due 2026-12-15: current
+	paid := finalize("999.00", psa.NewDate(2026, 9, 1))
+	e.draft(t, "5.00")
+	_, _, err := e.invoices.Pay(t.Context(), paid.ID, paid.Version, invoice.Payment{Date: psa.NewDate(2026, 9, 5), Amount: usd(t, "999.00")})
+	require.NoError(t, err)
+	_, _, err = e.invoices.Pay(t.Context(), late.ID, late.Version, invoice.Payment{Date: psa.NewDate(2026, 11, 20), Amount: usd(t, "20.00")})
+	require.NoError(t, err)
+	require.NotEmpty(t, old.Number)
+
+	b, err := e.invoices.Balance(t.Context(), e.client.ID)
+	require.NoError(t, err)
+	want := map[invoice.AgingBucket]string{
+		invoice.AgingCurrent: "40.00 USD", invoice.Aging1To30: "50.00 USD", invoice.Aging31To60: "0.00 USD",
+		invoice.Aging61To90: "0.00 USD", invoice.AgingOver90: "50.00 USD",
+	}
+	for k, v := range want {
+		require.Equal(t, v, b.Buckets[k].String(), "bucket %s", k)
+	}
+	require.Equal(t, "140.00 USD", b.Outstanding.String())
+}
+
+func usd(t *testing.T, s string) psa.Money {
+	t.Helper()
+	m, err := psa.ParseMoney(s, "USD")
+	require.NoError(t, err)
+	return m
+}
