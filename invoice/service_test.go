@@ -199,7 +199,7 @@ func TestBalanceAgesOutstandingInvoices(t *testing.T) {
 		require.NoError(t, err)
 		return inv
 	}
-	old := finalize("50.00", psa.NewDate(2026, 8, 1))   // due 2026-08-31: 91 days late
+	old := finalize("50.00", psa.NewDate(2026, 8, 1))    // due 2026-08-31: 91 days late
 	late := finalize("70.00", psa.NewDate(2026, 10, 15)) // due 2026-11-14: 16 days late
 	finalize("40.00", psa.NewDate(2026, 11, 15))         // due 2026-12-15: current
 	paid := finalize("999.00", psa.NewDate(2026, 9, 1))
