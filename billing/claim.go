@@ -4,6 +4,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/contract"
 )
 
 // Subject identifies what a claim bills: the ID of a contract part, contract, time entry or
@@ -30,4 +31,13 @@ type Claim struct {
 	Amount    psa.Money     `json:"amount"`
 	// Released is set when the invoice is voided.
 	Released bool `json:"released,omitempty"`
+	// Consumed is what the line used of a retainer's or per-ticket contract's allowance, given
+	// back when the invoice is voided; nil for other lines.
+	Consumed *Consumption `json:"consumed,omitempty"`
+}
+
+// Consumption is what one invoice line used of a prepaid contract's allowance.
+type Consumption struct {
+	ContractID psa.ContractID `json:"contractId"`
+	contract.Use
 }

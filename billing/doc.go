@@ -15,9 +15,25 @@
 // Service.Bill bills, per bill-to client and in a transaction of its own, what is due on the run
 // date: recurring part charges in advance or in arrears, prorated by the contract's rules and
 // recomputed every run so that a later change (quantity, termination, usage) bills or credits
-// the difference ("recompute and diff"); contract billing prices; setup fees and fixed prices
-// once; usage quantities of per-device and per-seat parts billed in arrears; approved time and
-// materials at the rates fixed on approval, capped by the contract's cap; and sales items.
+// the difference ("recompute and diff"); contract billing prices (a retainer's block or funding
+// each period); setup fees, fixed prices and prepaid incidents once; usage quantities of
+// per-device and per-seat parts billed in arrears; approved time and materials at the rates fixed
+// on approval, capped by the contract's cap; retainer consumption; completed tickets under
+// per-ticket contracts; and sales items.
+//
+// # Retainers and prepaid incidents
+//
+// Approved time under a retainer consumes its allowance in work-date order: the hours of a
+// retainer by hours, the money of a retainer by amount, each granted per billing period (unused
+// allowance expires at the period's end, or rolls over with Terms.Rollover; contract.Contract.Left
+// gives the rule). An entry that crosses the remaining balance is split: what lies beyond is
+// charged at the contract's overage rate, else at the entry's own rate. Every entry gets a line
+// saying what it used; each completed ticket under a per-ticket contract uses one prepaid
+// incident, and a ticket beyond them is charged the overage rate. What a line used is recorded on
+// the contract (Contract.Usage, for seed 004's consumed amount and prepaid hours summary) and on
+// its claim, so a void gives it back.
+//
+// RunOptions.ApplyCredit settles new invoices from the client's credit balance (overpayments).
 // Sub-organizations billed to their parent appear on the parent's invoice, their lines labelled.
 // Lines are grouped into one invoice per PO number and payment terms, taxed in the client's tax
 // region, and finalized with the next numbers of a confirmed numbering scheme.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
@@ -322,6 +323,12 @@ func (pc *propCase) portfolio() psa.Date {
 				first = start
 			}
 		}
+		if pc.chance(0.2) {
+			start := pc.retainerContract(pcl)
+			if start.Before(first) {
+				first = start
+			}
+		}
 	}
 	return first
 }
@@ -524,6 +531,30 @@ func (pc *propCase) changeQuantity(pk *propContract) {
 }
 
 // sideWork logs time (approving most of it) and records sales items around day d.
+// retainerContract creates a monthly retainer by hours or by amount for an organization of c.
+func (pc *propCase) retainerContract(c *propClient) psa.Date {
+	org := pc.pickOrg(c)
+	start := propOrigin.AddDays(pc.between(0, 729))
+	terms := contract.Terms{Name: fmt.Sprintf("Retainer %d", len(pc.contracts)+1), Type: contract.RetainerAmount, Start: start,
+		Schedule: contract.Schedule{Cycle: contract.Monthly, Alignment: contract.AlignCalendar}, BillingPrice: pc.price(c.cur, 800),
+		Rollover: pc.chance(0.5)}
+	if pc.chance(0.5) {
+		terms.Type = contract.RetainerHours
+		terms.Hours = decimal.NewFromInt(int64(pc.between(1, 8))).Div(decimal.NewFromInt(2))
+		if pc.chance(0.5) {
+			terms.OverageRate = pc.price(c.cur, 250)
+		}
+	}
+	if pc.chance(0.2) {
+		terms.Rounding = psa.RoundHalfEven
+	}
+	k, _, err := pc.r.contracts.Create(pc.ctx, contract.NewContract{ClientID: org.ID, Terms: terms})
+	pc.check(err, "create retainer")
+	pc.step("%s contract %s for %q: start %s, hours %s, funding %s, overage %s, rollover %v", k.Type, k.ID, org.Name, k.Start, k.Hours, k.BillingPrice, k.OverageRate, k.Rollover)
+	pc.contracts = append(pc.contracts, &propContract{id: k.ID, org: org, billTo: c})
+	return start
+}
+
 func (pc *propCase) sideWork(today, around psa.Date) {
 	var billed []*propClient
 	for _, c := range pc.clients {
@@ -932,6 +963,20 @@ func (pc *propCase) checkAll(snap propSnapshot) {
 	pc.checkNumbers(snap)
 	seen := map[invoice.Source]bool{}
 
+	// What live claims consumed of prepaid contracts, by contract.
+	consumed := map[psa.ContractID][]contract.Use{}
+	for _, inv := range snap.invoices {
+		if !propLive(inv) {
+			continue
+		}
+		for _, c := range snap.claims[inv.ID] {
+			if c.Consumed != nil {
+				consumed[c.Consumed.ContractID] = append(consumed[c.Consumed.ContractID], c.Consumed.Use)
+			}
+		}
+	}
+	pc.checkConsumption(contracts, consumed)
+
 	// Time entries: billed at most once, billed exactly when billable, on the invoice they name.
 	for _, e := range snap.entries {
 		src := invoice.Source{Kind: "time entry", ID: e.ID.String()}
@@ -946,8 +991,9 @@ func (pc *propCase) checkAll(snap propSnapshot) {
 			k = &c
 		}
 		billTo := snap.billTo(snap.clients[e.ClientID])
+		retainer := k != nil && (k.Type == contract.RetainerHours || k.Type == contract.RetainerAmount)
 		billable := (e.Status == servicedesk.EntryApproved || e.Status == servicedesk.EntryBilled) && e.Billable &&
-			(k == nil || k.Type == contract.TimeAndMaterials) && !e.Date.After(asOf) && len(billTo.Billing.Missing()) == 0
+			(k == nil || k.Type == contract.TimeAndMaterials || retainer) && !e.Date.After(asOf) && len(billTo.Billing.Missing()) == 0
 		switch {
 		case e.Status == servicedesk.EntryBilled:
 			if len(ls) != 1 || ls[0].inv.ID != e.InvoiceID {
@@ -962,6 +1008,9 @@ func (pc *propCase) checkAll(snap propSnapshot) {
 			}
 			want, err := e.Value(rounding)
 			pc.check(err, "time value")
+			if retainer {
+				want = pc.beyondRetainer(snap, *k, e, ls[0], consumed)
+			}
 			if !ls[0].line.Amount.Equal(want) {
 				pc.failf("time entry %s worth %s is billed %s on %s", e.ID, want, ls[0].line.Amount, ls[0].inv.Number)
 			}
@@ -1026,7 +1075,8 @@ func (pc *propCase) checkAll(snap propSnapshot) {
 			pc.failf("fixed-price contract %s: Billed is %s, its live fixed-price line bills %s", k.ID, k.Billed, billed)
 		}
 		parts := slices.Clone(snap.parts[k.ID])
-		if k.Type == contract.Recurring && k.BillingPrice.Currency() == k.Currency && !k.BillingPrice.IsZero() {
+		periodic := k.Type == contract.Recurring || k.Type == contract.RetainerAmount || k.Type == contract.RetainerHours
+		if periodic && k.BillingPrice.Currency() == k.Currency && !k.BillingPrice.IsZero() {
 			parts = append(parts, contract.Part{ID: psa.PartID{UUID: k.ID.UUID}, ContractID: k.ID, Description: k.Name, UnitPrice: k.BillingPrice,
 				UnitKind: contract.UnitFixed, Start: k.Start, Quantities: []contract.Quantity{{From: k.Start, Quantity: decimal.NewFromInt(1)}}})
 		}
@@ -1034,7 +1084,7 @@ func (pc *propCase) checkAll(snap propSnapshot) {
 			want := map[invoice.Source]contract.ChargeResult{}
 			served := p.Served(k)
 			inService := served.End.IsZero() || served.Start.Before(served.End)
-			if started && k.Type == contract.Recurring && p.PriceSet() && inService {
+			if started && periodic && p.PriceSet() && inService {
 				dues, err := k.Schedule.Due(served, k.Timing, psa.Date{}, asOf)
 				pc.check(err, "due periods")
 				for _, due := range dues {
@@ -1074,6 +1124,90 @@ func (pc *propCase) checkAll(snap propSnapshot) {
 	for src, ls := range lines {
 		if !seen[src] {
 			pc.failf("live line %q on %s bills an unknown %s %s", ls[0].line.Description, ls[0].inv.Number, src.Kind, src.ID)
+		}
+	}
+}
+
+// beyondRetainer returns what time entry e under retainer k should be charged on line l: the
+// part of it that its claim did not take from the allowance (none used when the claim records no
+// consumption), at the overage rate or the entry's rate for a retainer by hours, at the entry's
+// value for a retainer by amount. It fails the case when the claim uses more than the entry.
+func (pc *propCase) beyondRetainer(snap propSnapshot, k contract.Contract, e servicedesk.TimeEntry, l propLine, consumed map[psa.ContractID][]contract.Use) psa.Money {
+	var use contract.Use
+	for _, c := range snap.claims[l.inv.ID] {
+		if c.LineID == l.line.ID && c.Consumed != nil {
+			use = c.Consumed.Use
+			if c.Consumed.ContractID != k.ID {
+				pc.failf("time entry %s under %s consumed contract %s", e.ID, k.ID, c.Consumed.ContractID)
+			}
+		}
+	}
+	if k.Type == contract.RetainerHours {
+		if use.Time > e.BillableDuration {
+			pc.failf("time entry %s of %v uses %v of retainer %s", e.ID, e.BillableDuration, use.Time, k.ID)
+		}
+		rate := e.Rate
+		if k.OverageRate.Currency() == k.Currency && !k.OverageRate.IsZero() {
+			rate = k.OverageRate
+		}
+		v, err := rate.Mul(decimal.NewFromInt(int64(e.BillableDuration-use.Time))).Quo(int64(time.Hour), k.Rounding)
+		pc.check(err, "overage value")
+		return v
+	}
+	value, err := e.Value(k.Rounding)
+	pc.check(err, "time value")
+	if use.Amount.IsZero() {
+		return value
+	}
+	beyond, err := value.Sub(use.Amount)
+	pc.check(err, "beyond the retainer")
+	if beyond.Sign() < 0 {
+		pc.failf("time entry %s worth %s uses %s of retainer %s", e.ID, value, use.Amount, k.ID)
+	}
+	return beyond
+}
+
+// checkConsumption checks the ledgers of prepaid contracts: each holds exactly what the live
+// claims consumed, period by period, and no period uses more than its allowance (without
+// rollover) and no use goes beyond the allowances granted up to its period (with rollover).
+func (pc *propCase) checkConsumption(contracts map[psa.ContractID]contract.Contract, consumed map[psa.ContractID][]contract.Use) {
+	for _, k := range contracts {
+		if !k.Type.Prepaid() {
+			continue
+		}
+		want := contract.Contract{Terms: k.Terms, Currency: k.Currency}
+		for _, u := range consumed[k.ID] {
+			pc.check(want.Record(u), "record")
+		}
+		if d := cmp.Diff(want.Usage, k.Usage); d != "" {
+			pc.failf("retainer %s: ledger differs from its live claims (-claims +ledger):\n%s", k.ID, d)
+		}
+		grant := k.Allowance()
+		var granted, used contract.Use
+		granted.Amount, used.Amount = psa.ZeroMoney(k.Currency), psa.ZeroMoney(k.Currency)
+		granted.Time = time.Duration(k.HoursCarried.Mul(decimal.NewFromInt(3600)).Round(0).IntPart()) * time.Second
+		for p := range k.Schedule.Seq(psa.Period{Start: k.Start, End: pc.asOf.AddDays(1)}) {
+			granted.Time += grant.Time
+			granted.Amount, _ = granted.Amount.Add(grant.Amount)
+			i := slices.IndexFunc(k.Usage, func(u contract.Use) bool { return u.Period == p.Start })
+			if i < 0 {
+				continue
+			}
+			u := k.Usage[i]
+			used.Time += u.Time
+			used.Amount, _ = used.Amount.Add(u.Amount)
+			overTime, overAmount := u.Time > grant.Time, false
+			if c, _ := u.Amount.Cmp(grant.Amount); c > 0 {
+				overAmount = true
+			}
+			if k.Rollover {
+				overTime = used.Time > granted.Time
+				c, _ := used.Amount.Cmp(granted.Amount)
+				overAmount = c > 0
+			}
+			if overTime || overAmount {
+				pc.failf("retainer %s (rollover %v): period %s uses %v / %s, beyond what it may (granted %v / %s a period)", k.ID, k.Rollover, p, u.Time, u.Amount, grant.Time, grant.Amount)
+			}
 		}
 	}
 }

@@ -30,6 +30,9 @@ type RunOptions struct {
 	Clients []psa.ClientID
 	// Preview computes the same result and writes nothing.
 	Preview bool
+	// ApplyCredit settles the new invoices from their client's credit balance (overpayments of
+	// earlier invoices, see invoice.Credit) as far as it goes.
+	ApplyCredit bool
 }
 
 // Reason says why something was not billed.
@@ -39,9 +42,8 @@ type Reason string
 const (
 	NoBillingInfo Reason = "no billing information"
 	NothingToBill Reason = "nothing to bill"
-	// NotBillable is approved time that no invoice bills: non-billable time, time covered by a
-	// recurring or fixed-price contract, time of a retainer or per-ticket contract (whose
-	// consumption this run does not bill).
+	// NotBillable is approved time that no invoice bills: non-billable time, and time covered by
+	// a recurring, fixed-price or per-ticket contract.
 	NotBillable Reason = "approved but not billable"
 	// Unapproved is time waiting for approval: billed by the first run after it is approved.
 	Unapproved Reason = "unapproved time waiting"
@@ -196,6 +198,10 @@ type bill struct {
 	billTo client.Client
 	lines  []pending
 	set    servicedesk.Settings
+	// credit is the client's credit balance as the bill's invoices leave it; nil until read.
+	credit *psa.Money
+	// ticketsOf caches the tickets of the organizations read so far.
+	ticketsOf map[psa.ClientID][]servicedesk.Ticket
 	// carried is, in a preview, the numbering scheme as the previous clients left it: a preview
 	// writes nothing, so the stored one does not move.
 	carried *invoice.Scheme
@@ -203,12 +209,13 @@ type bill struct {
 
 // pending is an invoice line to be, with what it claims and what to do once its invoice exists.
 type pending struct {
-	line    invoice.Line
-	subject Subject
-	key     string
-	po      string
-	terms   psa.PaymentTerms
-	after   func(ctx context.Context, inv psa.InvoiceID) error
+	line     invoice.Line
+	subject  Subject
+	key      string
+	consumed *Consumption
+	po       string
+	terms    psa.PaymentTerms
+	after    func(ctx context.Context, inv psa.InvoiceID) error
 }
 
 func (b *bill) client(ctx context.Context, id psa.ClientID) (ClientRun, error) {
@@ -297,7 +304,12 @@ func (b *bill) contracts(ctx context.Context, org client.Client) error {
 		if err := b.once(ctx, org, k); err != nil {
 			return err
 		}
-		if k.Type != contract.Recurring && k.Type != contract.RetainerAmount {
+		if k.Type == contract.PerTicket {
+			if err := b.incidents(ctx, org, k); err != nil {
+				return err
+			}
+		}
+		if k.Type != contract.Recurring && k.Type != contract.RetainerAmount && k.Type != contract.RetainerHours {
 			continue
 		}
 		parts, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[contract.Part], error) {
@@ -324,15 +336,19 @@ func (b *bill) contracts(ctx context.Context, org client.Client) error {
 	return nil
 }
 
-// once queues a contract's setup fee and fixed price, each billed once (again after a void).
+// once queues a contract's setup fee and its fixed price (or the price of a per-ticket contract's
+// prepaid incidents), each billed once (again after a void).
 func (b *bill) once(ctx context.Context, org client.Client, k contract.Contract) error {
 	type charge struct {
 		key    string
 		amount psa.Money
 	}
 	charges := []charge{{"setup fee", k.SetupFee}}
-	if k.Type == contract.FixedPrice {
+	switch k.Type {
+	case contract.FixedPrice:
 		charges = append(charges, charge{"fixed price", k.BillAmount})
+	case contract.PerTicket:
+		charges = append(charges, charge{"prepaid incidents", k.BillAmount})
 	}
 	billed, err := b.billedByKey(ctx, SubjectOf(k.ID))
 	if err != nil {
@@ -510,9 +526,8 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 		return nil, err
 	}
 	cur := b.billTo.Billing.Currency
-	// Approved time no line bills, by why: non-billable time; time a recurring or fixed-price
-	// contract covers; time under a retainer or per-ticket contract, whose consumption this run
-	// does not bill (it stays approved and is reported at every run).
+	// Approved time no line bills, by why: non-billable time; time a recurring, fixed-price or
+	// per-ticket contract covers (it stays approved and is reported at every run).
 	notBillable := map[string]*Skip{}
 	unbilled := func(detail string, e servicedesk.TimeEntry) {
 		sk := notBillable[detail]
@@ -526,6 +541,7 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 	waiting := Skip{Reason: Unapproved, Detail: "waiting for approval", Value: psa.ZeroMoney(cur)}
 	capped := map[capKey]*capTotal{}
 	contracts := map[psa.ContractID]contract.Contract{}
+	retained := map[psa.ContractID][]servicedesk.TimeEntry{} // time that consumes a retainer
 	for _, e := range entries {
 		if e.Date.After(b.opts.AsOf) {
 			continue
@@ -565,11 +581,11 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 			unbilled("non-billable time", e)
 			continue
 		case k == nil || k.Type == contract.TimeAndMaterials:
-		case k.Type == contract.Recurring || k.Type == contract.FixedPrice:
-			unbilled("covered by the contract", e)
+		case k.Type == contract.RetainerAmount || k.Type == contract.RetainerHours:
+			retained[k.ID] = append(retained[k.ID], e)
 			continue
 		default:
-			unbilled("under a "+string(k.Type)+" contract: consumption is not billed by this run", e)
+			unbilled("covered by the contract", e)
 			continue
 		}
 		rounding := psa.RoundHalfUp
@@ -595,16 +611,13 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 				}
 			}
 		}
-		id := e.ID
-		p.after = func(ctx context.Context, inv psa.InvoiceID) error {
-			entry, err := b.tx.GetTimeEntry(ctx, id)
-			if err != nil {
-				return err
-			}
-			entry.Status, entry.InvoiceID = servicedesk.EntryBilled, inv
-			return b.tx.UpdateTimeEntry(ctx, entry)
-		}
+		p.after = b.markBilled(e.ID)
 		b.add(org, p)
+	}
+	for _, id := range slices.SortedFunc(maps.Keys(retained), func(a, c psa.ContractID) int { return strings.Compare(a.String(), c.String()) }) {
+		if err := b.consume(org, contracts[id], retained[id]); err != nil {
+			return nil, err
+		}
 	}
 	if err := b.capLines(ctx, org, capped, contracts); err != nil {
 		return nil, err
@@ -616,15 +629,23 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 			delete(notBillable, detail)
 		}
 	}
-	for _, t := range contract.Types {
-		if sk := notBillable["under a "+string(t)+" contract: consumption is not billed by this run"]; sk != nil {
-			skips = append(skips, *sk)
-		}
-	}
 	if waiting.Entries > 0 {
 		skips = append(skips, waiting)
 	}
 	return skips, nil
+}
+
+// markBilled returns the follow-up of a line that bills time entry id: the entry is billed by
+// the line's invoice.
+func (b *bill) markBilled(id psa.TimeEntryID) func(context.Context, psa.InvoiceID) error {
+	return func(ctx context.Context, inv psa.InvoiceID) error {
+		entry, err := b.tx.GetTimeEntry(ctx, id)
+		if err != nil {
+			return err
+		}
+		entry.Status, entry.InvoiceID = servicedesk.EntryBilled, inv
+		return b.tx.UpdateTimeEntry(ctx, entry)
+	}
 }
 
 // workLabel names a time entry's work on an invoice line.
@@ -755,11 +776,16 @@ func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, l
 	if err := inv.Finalize(scheme, b.opts.AsOf, terms); err != nil {
 		return invoice.Invoice{}, err
 	}
+	if b.opts.ApplyCredit {
+		if err := b.applyCredit(ctx, &inv); err != nil {
+			return invoice.Invoice{}, err
+		}
+	}
 	if err := b.tx.CreateInvoice(ctx, inv); err != nil {
 		return invoice.Invoice{}, err
 	}
 	for _, p := range lines {
-		claim := Claim{LineID: p.line.ID, Subject: p.subject, Key: p.key, InvoiceID: inv.ID, Amount: p.line.Amount}
+		claim := Claim{LineID: p.line.ID, Subject: p.subject, Key: p.key, InvoiceID: inv.ID, Amount: p.line.Amount, Consumed: p.consumed}
 		if err := b.tx.CreateClaim(ctx, claim); err != nil {
 			return invoice.Invoice{}, err
 		}
@@ -770,6 +796,30 @@ func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, l
 		}
 	}
 	return inv, nil
+}
+
+// applyCredit settles what it can of new invoice inv from the client's credit balance, read
+// once per bill and then kept as the bill uses it.
+func (b *bill) applyCredit(ctx context.Context, inv *invoice.Invoice) error {
+	if b.credit == nil {
+		all, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[invoice.Invoice], error) {
+			return b.tx.ListInvoices(ctx, b.billTo.ID, p)
+		})
+		if err != nil {
+			return err
+		}
+		credit := invoice.Credit(all, inv.Currency)
+		b.credit = &credit
+	}
+	if b.credit.Sign() <= 0 || inv.AmountDue().Sign() <= 0 {
+		return nil
+	}
+	used, err := inv.ApplyCredit(*b.credit)
+	if err != nil {
+		return err
+	}
+	*b.credit, err = b.credit.Sub(used)
+	return err
 }
 
 // span widens p to cover q (either may be empty).

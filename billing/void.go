@@ -13,7 +13,8 @@ import (
 // Void voids invoice id, read at version, with a reason, and releases everything it billed in
 // the same transaction: its claims, so that the next run bills those items again; its time
 // entries, approved again; its sales items, unlocked; its fixed prices, no longer counted as
-// billed. The invoice keeps its number.
+// billed; what its lines used of retainers and prepaid incidents, given back to the contracts.
+// The invoice keeps its number.
 func (s *Service) Void(ctx context.Context, id psa.InvoiceID, version int64, reason string) (invoice.Invoice, error) {
 	return versioned.Update(ctx, s.run, "invoice", id, version, Tx.GetInvoice, Tx.UpdateInvoice,
 		func(inv *invoice.Invoice) (*int64, *time.Time) { return &inv.Version, &inv.UpdatedAt }, s.opts.Clock,
@@ -37,6 +38,18 @@ func release(ctx context.Context, tx Tx, c Claim) error {
 	c.Released = true
 	if err := tx.UpdateClaim(ctx, c); err != nil {
 		return err
+	}
+	if c.Consumed != nil {
+		k, err := tx.GetContract(ctx, c.Consumed.ContractID)
+		if err != nil {
+			return err
+		}
+		if err := k.Release(c.Consumed.Use); err != nil {
+			return err
+		}
+		if err := tx.UpdateContract(ctx, k); err != nil {
+			return err
+		}
 	}
 	switch c.Key {
 	case "time":

@@ -285,30 +285,6 @@ func TestRemaining(t *testing.T) {
 	}
 }
 
-// TestPrepaidHours is seed 004's prepaid hours summary of a retainer by hours.
-func TestPrepaidHours(t *testing.T) {
-	tests := []struct {
-		name                 string
-		hours, carried, used string
-		rollover             bool
-		wantRemaining        string
-	}{
-		{"fresh block", "20", "0", "0", false, "20"},
-		{"partly used", "20", "0", "7.25", false, "12.75"},
-		{"with hours carried over", "20", "5", "12", true, "13"},
-		{"beyond the block", "10", "0", "12.5", true, "-2.5"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := contract.Contract{Terms: contract.Terms{Type: contract.RetainerHours, Hours: dec(t, tt.hours), Rollover: tt.rollover},
-				HoursCarried: dec(t, tt.carried), HoursUsed: dec(t, tt.used)}
-			want := contract.HoursSummary{Purchased: dec(t, tt.hours), Carried: dec(t, tt.carried), Used: dec(t, tt.used),
-				Remaining: dec(t, tt.wantRemaining), Rollover: tt.rollover}
-			diff(t, want, c.PrepaidHours(), "prepaid hours")
-		})
-	}
-}
-
 // TestOnboardingCheck decides the contract step of the onboarding checklist: missing without a
 // contract, missing with only a draft, done with an active contract.
 func TestOnboardingCheck(t *testing.T) {

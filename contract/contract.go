@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -104,16 +105,20 @@ type Terms struct {
 	// SetupFee is billed once with the first invoice; the zero Money means none.
 	SetupFee psa.Money `json:"setupFee"`
 	// BillingPrice is the contract billing price (seed 004): the fee per period of a recurring
-	// contract beyond its parts, or the amount per period a retainer by amount is funded with.
+	// contract beyond its parts, the price of a retainer by hours' block, or the amount per period
+	// a retainer by amount is funded with.
 	BillingPrice psa.Money `json:"billingPrice"`
-	// BillAmount is the agreed amount of a fixed-price contract.
+	// BillAmount is the agreed amount of a fixed-price contract, or the price of a per-ticket
+	// contract's prepaid incidents; either is billed once.
 	BillAmount psa.Money `json:"billAmount"`
 	// Hours is the block of hours per period of a retainer by hours, or the prepaid incidents of
 	// a per-ticket contract.
 	Hours decimal.Decimal `json:"hours"`
-	// Rollover carries unused retainer hours into the next period; otherwise they expire.
+	// Rollover carries a retainer's unused allowance into the next periods; otherwise it expires
+	// at the end of its period (see Contract.Left).
 	Rollover bool `json:"rollover,omitempty"`
-	// OverageRate is the hourly rate of work beyond a retainer.
+	// OverageRate is the hourly rate of work beyond a retainer by hours (the zero Money means the
+	// work's own rate), or the price of each incident beyond a per-ticket contract's prepaid ones.
 	OverageRate psa.Money `json:"overageRate"`
 	// Cap is the most billed for time and materials per billing period; the part above it is
 	// shown on the invoice and not charged. The zero Money means no cap.
@@ -183,12 +188,11 @@ type Contract struct {
 
 	// Billed is what has been invoiced against a fixed-price contract's BillAmount.
 	Billed psa.Money `json:"billed"`
-	// Consumed is what approved work has consumed of a retainer by amount.
-	Consumed psa.Money `json:"consumed"`
-	// HoursUsed is what approved work has consumed of a retainer by hours (or the incidents used
-	// of a per-ticket contract) in the current period.
-	HoursUsed decimal.Decimal `json:"hoursUsed"`
-	// HoursCarried are the unused hours rolled over from earlier periods.
+	// Usage is what approved work consumed of a retainer or per-ticket contract, per billing
+	// period in ascending order (see Record, Left and PrepaidHours); billing runs keep it.
+	Usage []Use `json:"usage,omitempty"`
+	// HoursCarried are the unused hours a rolled-over retainer by hours brought from the term it
+	// renews; they add to its first period's allowance.
 	HoursCarried decimal.Decimal `json:"hoursCarried"`
 
 	// TermAnchor is the first day of the contract's first term. Renewed terms step from it by
@@ -236,17 +240,39 @@ func (c Contract) billedOrZero() psa.Money {
 	return psa.ZeroMoney(c.Currency)
 }
 
-// HoursSummary is the prepaid hours summary of a retainer by hours (seed 004).
+// HoursSummary is the prepaid hours summary of a retainer by hours (seed 004) for one billing
+// period: its block, the hours carried into it, the hours used in it and what remains.
 type HoursSummary struct {
+	Period                              psa.Period
 	Purchased, Carried, Used, Remaining decimal.Decimal
 	Rollover                            bool
 }
 
-// PrepaidHours returns the prepaid hours summary: the period's block plus hours carried over,
-// what was used, and what remains (negative when work went beyond the block).
-func (c Contract) PrepaidHours() HoursSummary {
-	total := c.Hours.Add(c.HoursCarried)
-	return HoursSummary{Purchased: c.Hours, Carried: c.HoursCarried, Used: c.HoursUsed, Remaining: total.Sub(c.HoursUsed), Rollover: c.Rollover}
+// PrepaidHours returns the prepaid hours summary of the billing period that contains day d.
+// Hours are exact to the second (4 decimal places shown as whole seconds of an hour may repeat,
+// so they are rounded to 4 places). It returns the schedule's error for an invalid schedule.
+func (c Contract) PrepaidHours(d psa.Date) (HoursSummary, error) {
+	period, err := c.Schedule.PeriodOf(d)
+	if err != nil {
+		return HoursSummary{}, err
+	}
+	left, err := c.Left(d)
+	if err != nil {
+		return HoursSummary{}, err
+	}
+	var used time.Duration
+	if i := slices.IndexFunc(c.Usage, func(u Use) bool { return u.Period == period.Start }); i >= 0 {
+		used = c.Usage[i].Time
+	}
+	block := hoursDuration(c.Hours)
+	carried := max(left.Time+used-block, 0)
+	return HoursSummary{Period: period, Purchased: c.Hours, Carried: hours(carried), Used: hours(used),
+		Remaining: hours(left.Time), Rollover: c.Rollover}, nil
+}
+
+// hours converts d to hours, rounded to 4 decimal places.
+func hours(d time.Duration) decimal.Decimal {
+	return decimal.NewFromInt(int64(d/time.Second)).DivRound(decimal.NewFromInt(3600), 4)
 }
 
 // ActiveOn reports whether c is active and serves day d.

@@ -27,6 +27,13 @@
 // an explanation an invoice line can print; Adjustment bills or credits the difference between a
 // period's charge as it now stands and what was billed for it ("recompute and diff").
 //
+// # Retainers and prepaid incidents
+//
+// A retainer's approved work is recorded in the contract's ledger (Record, Release; billing does
+// it). Allowance and Left say what a period grants and what remains for work on a day (per
+// period, or pooled with rollover); PrepaidHours is seed 004's prepaid hours summary and Consumed
+// its consumed amount.
+//
 // # Renewals
 //
 // UpForRenewal lists the contracts ending within N days (seed 002 "Renewal Dashboard"); Renew

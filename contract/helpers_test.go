@@ -235,15 +235,19 @@ func (e *env) setBilled(t testing.TB, id psa.PartID, through psa.Date) contract.
 	return p
 }
 
-// setHoursUsed writes the hours approved work has used of a retainer, as billing does.
-func (e *env) setHoursUsed(t testing.TB, id psa.ContractID, used decimal.Decimal) {
+// recordUse records what approved work used of a prepaid contract, as billing does.
+func (e *env) recordUse(t testing.TB, id psa.ContractID, uses ...contract.Use) {
 	t.Helper()
 	e.tx(t, func(ctx context.Context, tx contract.Tx) error {
 		c, err := tx.GetContract(ctx, id)
 		if err != nil {
 			return err
 		}
-		c.HoursUsed = used
+		for _, u := range uses {
+			if err := c.Record(u); err != nil {
+				return err
+			}
+		}
 		return tx.UpdateContract(ctx, c)
 	})
 }

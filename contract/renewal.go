@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 )
@@ -113,7 +111,7 @@ func (s *Service) renew(ctx context.Context, tx Tx, id psa.ContractID) (Contract
 	}
 	now := s.opts.Clock()
 	next := Contract{ID: nid, ClientID: c.ClientID, Terms: c.Terms, Status: StatusActive, Currency: c.Currency,
-		Billed: psa.ZeroMoney(c.Currency), Consumed: psa.ZeroMoney(c.Currency), TermAnchor: c.TermAnchor, RenewedFrom: c.ID,
+		Billed: psa.ZeroMoney(c.Currency), TermAnchor: c.TermAnchor, RenewedFrom: c.ID,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	next.Start, next.End = nextTerm(c)
 	if next.Default {
@@ -124,8 +122,12 @@ func (s *Service) renew(ctx context.Context, tx Tx, id psa.ContractID) (Contract
 	if next.Schedule.Alignment == AlignAnniversary && next.Schedule.Anchor == c.Start {
 		next.Schedule.Anchor = next.Start
 	}
-	if c.Rollover {
-		next.HoursCarried = decimal.Max(c.PrepaidHours().Remaining, decimal.Zero)
+	if c.Rollover && c.Type == RetainerHours {
+		left, err := c.Left(c.End)
+		if err != nil {
+			return Contract{}, err
+		}
+		next.HoursCarried = hours(left.Time)
 	}
 	parts, err := contractParts(ctx, tx, c.ID)
 	if err != nil {

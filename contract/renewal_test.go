@@ -156,7 +156,7 @@ func TestRenewCarriesParts(t *testing.T) {
 	wantTerms := c.Terms
 	wantTerms.Start, wantTerms.End = day(t, "2027-01-01"), day(t, "2027-12-31")
 	want := contract.Contract{ID: next.ID, ClientID: cl.ID, Terms: wantTerms, Status: contract.StatusActive, Currency: c.Currency,
-		Billed: usd(t, "0"), Consumed: usd(t, "0"), TermAnchor: c.Start, RenewedFrom: c.ID, CreatedAt: e.now, UpdatedAt: e.now, Version: 1}
+		Billed: usd(t, "0"), TermAnchor: c.Start, RenewedFrom: c.ID, CreatedAt: e.now, UpdatedAt: e.now, Version: 1}
 	diff(t, want, next, "renewal")
 	diff(t, want, e.get(t, next.ID), "stored renewal")
 	old := e.get(t, c.ID)
@@ -215,19 +215,21 @@ func TestRenewTwice(t *testing.T) {
 	require.Len(t, e.all(t), 3)
 }
 
-// TestRenewRollover carries unused retainer hours into the renewal when Rollover is set.
+// TestRenewRollover carries the unused hours of a rolled-over retainer into the renewal: every
+// block of the term less what was used. Without rollover nothing is carried.
 func TestRenewRollover(t *testing.T) {
 	tests := []struct {
-		name           string
-		rollover       bool
-		carried, used  string
-		wantCarried    string
-		wantRemainings string
+		name                string
+		rollover            bool
+		carried             string
+		used                []contract.Use
+		wantCarried         string
+		wantRemainingInNext string
 	}{
-		{"unused hours carried", true, "0", "4", "6", "16"},
-		{"earlier carried hours count", true, "3", "5", "8", "18"},
-		{"overused block carries nothing", true, "0", "12.5", "0", "10"},
-		{"without rollover nothing is carried", false, "0", "4", "0", "10"},
+		{"twelve blocks less one month's use", true, "0", []contract.Use{{Period: day(t, "2026-03-01"), Time: 4 * time.Hour}}, "116", "126"},
+		{"hours carried into the term count", true, "3", []contract.Use{{Period: day(t, "2025-04-01"), Time: 5 * time.Hour}}, "118", "128"},
+		{"everything used carries nothing", true, "0", []contract.Use{{Period: day(t, "2025-06-01"), Time: 120 * time.Hour}}, "0", "10"},
+		{"without rollover nothing is carried", false, "0", []contract.Use{{Period: day(t, "2026-03-01"), Time: 4 * time.Hour}}, "0", "10"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,13 +243,18 @@ func TestRenewRollover(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				s.HoursCarried, s.HoursUsed = dec(t, tt.carried), dec(t, tt.used)
+				s.HoursCarried = dec(t, tt.carried)
 				return tx.UpdateContract(ctx, s)
 			})
+			e.recordUse(t, c.ID, tt.used...)
 			next, err := e.svc.Renew(t.Context(), c.ID)
 			require.NoError(t, err)
-			diff(t, contract.HoursSummary{Purchased: dec(t, "10"), Carried: dec(t, tt.wantCarried), Used: decimal.Zero,
-				Remaining: dec(t, tt.wantRemainings), Rollover: tt.rollover}, next.PrepaidHours(), "prepaid hours of the renewal")
+			diff(t, dec(t, tt.wantCarried), next.HoursCarried, "hours carried into the renewal")
+			got, err := next.PrepaidHours(next.Start)
+			require.NoError(t, err)
+			diff(t, contract.HoursSummary{Period: psa.Period{Start: next.Start, End: next.Start.AddMonths(1)}, Purchased: dec(t, "10"),
+				Carried: dec(t, tt.wantCarried), Used: decimal.Zero, Remaining: dec(t, tt.wantRemainingInNext), Rollover: tt.rollover},
+				got, "prepaid hours of the renewal's first month")
 		})
 	}
 }

@@ -130,7 +130,7 @@ func (s *Service) create(ctx context.Context, tx Tx, in NewContract) (Contract, 
 	}
 	now := s.opts.Clock()
 	c := Contract{ID: id, ClientID: in.ClientID, Terms: in.Terms, Status: StatusActive, Currency: cur,
-		Billed: psa.ZeroMoney(cur), Consumed: psa.ZeroMoney(cur), TermAnchor: in.Start, DealID: in.DealID,
+		Billed: psa.ZeroMoney(cur), TermAnchor: in.Start, DealID: in.DealID,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	if c.Default {
 		if err := s.checkDefault(ctx, tx, c); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -199,13 +200,16 @@ func TestCreateRoundTripsContractInformation(t *testing.T) {
 
 	wantContract := contract.Contract{
 		ID: c.ID, ClientID: cl.ID, Terms: terms, Status: contract.StatusActive, Currency: cl.Billing.Currency,
-		Billed: usd(t, "0"), Consumed: usd(t, "0"), TermAnchor: terms.Start, CreatedAt: t0, UpdatedAt: t0, Version: 1,
+		Billed: usd(t, "0"), TermAnchor: terms.Start, CreatedAt: t0, UpdatedAt: t0, Version: 1,
 	}
 	got := e.get(t, c.ID)
 	diff(t, wantContract, got, "stored contract")
 	diff(t, wantContract, c, "returned contract")
 	diff(t, usd(t, "14400.00"), got.Remaining(), "remaining amount")
-	diff(t, contract.HoursSummary{Purchased: dec(t, "12"), Remaining: dec(t, "12"), Rollover: true}, got.PrepaidHours(), "prepaid hours")
+	summary, err := got.PrepaidHours(terms.Start)
+	require.NoError(t, err)
+	diff(t, contract.HoursSummary{Period: psa.Period{Start: terms.Start, End: terms.Start.AddMonths(1)}, Purchased: dec(t, "12"), Carried: dec(t, "0"),
+		Used: dec(t, "0"), Remaining: dec(t, "12"), Rollover: true}, summary, "prepaid hours")
 
 	wantPart := contract.Part{
 		ID: parts[0].ID, ContractID: c.ID, ServiceID: np.ServiceID, Description: np.Description, UnitPrice: np.UnitPrice,
@@ -860,8 +864,11 @@ func TestPrepaidHoursOnCreate(t *testing.T) {
 	cl := e.customer(t, "Acme", "USD")
 	c, _ := e.create(t, contract.NewContract{ClientID: cl.ID, Terms: contract.Terms{Name: "Block", Type: contract.RetainerHours,
 		Start: day(t, "2026-01-01"), Schedule: contract.Schedule{Cycle: contract.Monthly}, Hours: dec(t, "20")}})
-	e.setHoursUsed(t, c.ID, dec(t, "7.5"))
-	diff(t, contract.HoursSummary{Purchased: dec(t, "20"), Used: dec(t, "7.5"), Remaining: dec(t, "12.5")}, e.get(t, c.ID).PrepaidHours(), "prepaid hours")
+	e.recordUse(t, c.ID, contract.Use{Period: day(t, "2026-01-01"), Time: 7*time.Hour + 30*time.Minute})
+	got, err := e.get(t, c.ID).PrepaidHours(day(t, "2026-01-20"))
+	require.NoError(t, err)
+	diff(t, contract.HoursSummary{Period: psa.Period{Start: day(t, "2026-01-01"), End: day(t, "2026-02-01")}, Purchased: dec(t, "20"),
+		Carried: dec(t, "0"), Used: dec(t, "7.5"), Remaining: dec(t, "12.5")}, got, "prepaid hours")
 }
 
 // TestDefaultContractAfterExpiry: an expired default contract is no longer in force, so the

@@ -9,7 +9,9 @@
 // editable (Edit) and its Totals are recomputed from its lines; Finalize numbers it and makes it
 // immutable; then it is sent, partially paid and paid (Pay, ApplyCredit), and overdue is derived
 // from its due date. Corrections are credit notes (CreditNote, never more than was billed) or a
-// Void, which keeps the number. Outstanding sums amounts due by aging bucket.
+// Void, which keeps the number. Outstanding sums amounts due by aging bucket. What a payment
+// brings beyond the amount due is recorded on it (Payment.Overpaid) and becomes the client's
+// credit balance (Credit), which Service.ApplyCredit uses to settle later invoices.
 //
 // # Tax and discounts
 //

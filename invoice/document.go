@@ -94,6 +94,9 @@ type Payment struct {
 	Amount    psa.Money     `json:"amount"`
 	Method    string        `json:"method,omitempty"`
 	Reference string        `json:"reference,omitempty"`
+	// Overpaid is what the payment brought beyond the amount due (Amount is what it paid of the
+	// invoice): it goes to the client's credit balance (see Credit).
+	Overpaid psa.Money `json:"overpaid"`
 }
 
 // Invoice is an invoice or a credit note (seed 004 "Invoices": number, status, PO number, service
@@ -273,7 +276,8 @@ func (inv Invoice) AmountDue() psa.Money {
 
 // Pay records payment p. It must be in the invoice's currency and positive, and the invoice
 // finalized and not settled. The invoice becomes partially paid or paid; what p pays beyond the
-// amount due is returned as overpayment, for the client's credit balance.
+// amount due is recorded as the payment's Overpaid and returned: it becomes the client's credit
+// balance, which later invoices can use (see Credit and ApplyCredit).
 func (inv *Invoice) Pay(p Payment) (overpayment psa.Money, err error) {
 	zero := psa.ZeroMoney(inv.Currency)
 	if !inv.Status.open() || inv.Kind != InvoiceNumbers {
@@ -299,6 +303,7 @@ func (inv *Invoice) Pay(p Payment) (overpayment psa.Money, err error) {
 	} else {
 		overpayment = zero
 	}
+	p.Overpaid = overpayment
 	inv.Payments = append(inv.Payments, p)
 	inv.settle()
 	return overpayment, nil
@@ -435,12 +440,39 @@ type Balance struct {
 	Currency    currency.Unit
 	Outstanding psa.Money
 	Buckets     map[AgingBucket]psa.Money
+	// Credit is the client's credit balance (see Credit), not netted against Outstanding.
+	Credit psa.Money
+}
+
+// Credit returns the credit balance in currency cur of the client whose invoices are given: what
+// payments brought beyond the amounts due, less the credit applied to invoices, and never below
+// zero (credit a host applied from a balance of its own, with Invoice.ApplyCredit, does not make
+// it negative). Voided invoices, credit notes and other currencies are left out.
+func Credit(invoices []Invoice, cur currency.Unit) psa.Money {
+	sum := psa.ZeroMoney(cur)
+	for _, inv := range invoices {
+		if inv.Currency != cur || inv.Kind != InvoiceNumbers || inv.Status == StatusVoid {
+			continue
+		}
+		for _, p := range inv.Payments {
+			if p.Overpaid.Currency() == cur {
+				sum, _ = sum.Add(p.Overpaid)
+			}
+		}
+		if inv.CreditApplied.Currency() == cur {
+			sum, _ = sum.Sub(inv.CreditApplied)
+		}
+	}
+	if sum.Sign() < 0 {
+		return psa.ZeroMoney(cur)
+	}
+	return sum
 }
 
 // Outstanding sums the amounts due of invoices in currency cur (other currencies and credit notes
 // are left out) by how many days past their due date they are on day today.
 func Outstanding(invoices []Invoice, cur currency.Unit, today psa.Date) Balance {
-	b := Balance{Today: today, Currency: cur, Outstanding: psa.ZeroMoney(cur), Buckets: map[AgingBucket]psa.Money{}}
+	b := Balance{Today: today, Currency: cur, Outstanding: psa.ZeroMoney(cur), Buckets: map[AgingBucket]psa.Money{}, Credit: Credit(invoices, cur)}
 	for _, k := range AgingBuckets {
 		b.Buckets[k] = psa.ZeroMoney(cur)
 	}

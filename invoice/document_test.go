@@ -1328,7 +1328,7 @@ func TestDocumentOutstanding(t *testing.T) {
 // docBalance returns the USD balance on today with the given buckets, the others zero.
 func docBalance(t *testing.T, today psa.Date, buckets map[invoice.AgingBucket]string) invoice.Balance {
 	t.Helper()
-	b := invoice.Balance{Today: today, Currency: currency.USD, Outstanding: docMoney(t, "0.00"), Buckets: map[invoice.AgingBucket]psa.Money{}}
+	b := invoice.Balance{Today: today, Currency: currency.USD, Outstanding: docMoney(t, "0.00"), Buckets: map[invoice.AgingBucket]psa.Money{}, Credit: docMoney(t, "0.00")}
 	for _, k := range invoice.AgingBuckets {
 		b.Buckets[k] = docMoney(t, "0.00")
 		if s, ok := buckets[k]; ok {

@@ -180,6 +180,33 @@ func (s *Service) Pay(ctx context.Context, id psa.InvoiceID, version int64, p Pa
 	return inv, over, err
 }
 
+// ApplyCredit settles what it can of invoice id's amount due from the client's credit balance
+// (overpayments of its earlier invoices, see Credit), in one transaction, and returns the invoice
+// and the credit used. With no credit it uses nothing and changes nothing.
+func (s *Service) ApplyCredit(ctx context.Context, id psa.InvoiceID, version int64) (Invoice, psa.Money, error) {
+	var used psa.Money
+	inv, err := s.update(ctx, id, version, func(ctx context.Context, tx Tx, inv *Invoice) error {
+		all, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[Invoice], error) {
+			return tx.ListInvoices(ctx, inv.ClientID, p)
+		})
+		if err != nil {
+			return err
+		}
+		credit := Credit(all, inv.Currency)
+		if credit.Sign() < 0 {
+			credit = psa.ZeroMoney(inv.Currency)
+		}
+		if used, err = inv.ApplyCredit(credit); err != nil {
+			return err
+		}
+		if used.IsZero() {
+			return versioned.ErrUnchanged
+		}
+		return nil
+	})
+	return inv, used, err
+}
+
 // Void voids invoice id with a reason; it keeps its number.
 func (s *Service) Void(ctx context.Context, id psa.InvoiceID, version int64, reason string) (Invoice, error) {
 	return s.update(ctx, id, version, func(_ context.Context, _ Tx, inv *Invoice) error { return inv.Void(reason) })

@@ -222,6 +222,55 @@ func TestBalanceAgesOutstandingInvoices(t *testing.T) {
 	require.Equal(t, "140.00 USD", b.Outstanding.String())
 }
 
+// TestOverpaymentBecomesCredit: what a payment brings beyond the amount due is the client's
+// credit balance; a later invoice uses it (only as much as it owes), and the balance goes down by
+// what was used. With no credit left, ApplyCredit changes nothing; a draft cannot use credit.
+func TestOverpaymentBecomesCredit(t *testing.T) {
+	e := newServiceEnv(t, true)
+	finalize := func(amount string) invoice.Invoice {
+		d := e.draft(t, amount)
+		inv, err := e.invoices.Finalize(t.Context(), d.ID, d.Version, e.scheme.ID, psa.NewDate(2026, 11, 1))
+		require.NoError(t, err)
+		return inv
+	}
+	credit := func() string {
+		b, err := e.invoices.Balance(t.Context(), e.client.ID)
+		require.NoError(t, err)
+		return b.Credit.String()
+	}
+	first := finalize("100.00")
+	paid, over, err := e.invoices.Pay(t.Context(), first.ID, first.Version, invoice.Payment{Date: psa.NewDate(2026, 11, 5), Amount: usd(t, "180.00")})
+	require.NoError(t, err)
+	require.Equal(t, "80.00 USD", over.String())
+	require.Equal(t, "80.00 USD", paid.Payments[0].Overpaid.String())
+	require.Equal(t, invoice.StatusPaid, paid.Status)
+	require.Equal(t, "80.00 USD", credit())
+
+	second := finalize("50.00")
+	second, used, err := e.invoices.ApplyCredit(t.Context(), second.ID, second.Version)
+	require.NoError(t, err)
+	require.Equal(t, "50.00 USD", used.String())
+	require.Equal(t, invoice.StatusPaid, second.Status)
+	require.Equal(t, "30.00 USD", credit())
+
+	third := finalize("45.00")
+	third, used, err = e.invoices.ApplyCredit(t.Context(), third.ID, third.Version)
+	require.NoError(t, err)
+	require.Equal(t, "30.00 USD", used.String())
+	require.Equal(t, invoice.StatusPartiallyPaid, third.Status)
+	require.Equal(t, "15.00 USD", third.AmountDue().String())
+	require.Equal(t, "0.00 USD", credit())
+
+	again, used, err := e.invoices.ApplyCredit(t.Context(), third.ID, third.Version)
+	require.NoError(t, err)
+	require.True(t, used.IsZero())
+	require.Equal(t, third.Version, again.Version, "nothing stored without credit")
+
+	draft := e.draft(t, "10.00")
+	_, _, err = e.invoices.ApplyCredit(t.Context(), draft.ID, draft.Version)
+	require.ErrorIs(t, err, psa.ErrPrecondition)
+}
+
 func usd(t *testing.T, s string) psa.Money {
 	t.Helper()
 	m, err := psa.ParseMoney(s, "USD")

@@ -14,7 +14,7 @@ var _ billing.Tx = (*Tx)(nil)
 func (s *Store) initBilling() {
 	s.salesItems = newTable("sales item", func(it billing.SalesItem) psa.SalesItemID { return it.ID }, nil)
 	s.salesItemsByClient = s.salesItems.addGrouping(func(it billing.SalesItem) uuid.UUID { return it.ClientID.UUID })
-	s.claims = newTable("claim", func(c billing.Claim) psa.InvoiceLineID { return c.LineID }, nil)
+	s.claims = newTable("claim", func(c billing.Claim) psa.InvoiceLineID { return c.LineID }, cloneClaim)
 	s.claimsBySubject = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.Subject.UUID })
 	s.claimsByInvoice = s.claims.addGrouping(func(c billing.Claim) uuid.UUID { return c.InvoiceID.UUID })
 	s.usage = newTable("usage record", func(u billing.Usage) psa.UsageID { return u.ID }, nil)
@@ -81,4 +81,12 @@ func (tx *Tx) ListUsage(ctx context.Context, part psa.PartID) ([]billing.Usage, 
 	return psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[billing.Usage], error) {
 		return viewOf(tx, tx.s.usage).listGroup(ctx, tx.s.usageByPart, part.UUID, p)
 	})
+}
+
+func cloneClaim(c billing.Claim) billing.Claim {
+	if c.Consumed != nil {
+		u := *c.Consumed
+		c.Consumed = &u
+	}
+	return c
 }

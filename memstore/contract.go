@@ -117,6 +117,7 @@ func (tx *Tx) ListHistory(ctx context.Context, contractID psa.ContractID) ([]con
 
 func cloneContract(c contract.Contract) contract.Contract {
 	c.Rates = slices.Clone(c.Rates)
+	c.Usage = slices.Clone(c.Usage)
 	if c.TimeRounding != nil {
 		r := *c.TimeRounding
 		c.TimeRounding = &r

@@ -11,6 +11,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/billing"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/contract"
 )
 
 // billingCases are the cases of the stores of package billing (billing.Tx): sales items, usage
@@ -158,10 +159,17 @@ var (
 			return newClaim(id, s, key)
 		},
 		owners: unstored[billing.Tx, billing.Subject],
-		clone:  func(c billing.Claim) billing.Claim { return c },
+		clone: func(c billing.Claim) billing.Claim {
+			if c.Consumed != nil {
+				u := *c.Consumed
+				c.Consumed = &u
+			}
+			return c
+		},
 		scribble: func(t *testing.T, c *billing.Claim) {
-			*c = fullClaim(t, randomID[psa.InvoiceLineID](), billing.Subject{UUID: uuid.New()}, randomID[psa.InvoiceID]())
-			c.Key = "scribbled"
+			if c.Consumed != nil {
+				*c.Consumed = billing.Consumption{ContractID: randomID[psa.ContractID](), Use: contract.Use{Period: day(1999, time.January, 1), Incidents: 99}}
+			}
 		},
 	}
 )

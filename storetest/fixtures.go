@@ -273,11 +273,13 @@ func fullContract(t *testing.T, id psa.ContractID, owner psa.ClientID, dealID st
 			},
 			TimeRounding: &contract.TimeRounding{MinimumMinutes: 15, IncrementMinutes: 6},
 		},
-		Status:       contract.StatusActive,
-		Currency:     currency.EUR,
-		Billed:       money(t, "4500.25", "EUR"),
-		Consumed:     money(t, "1234.567", "EUR"),
-		HoursUsed:    dec(t, "3.75"),
+		Status:   contract.StatusActive,
+		Currency: currency.EUR,
+		Billed:   money(t, "4500.25", "EUR"),
+		Usage: []contract.Use{
+			{Period: day(2024, time.January, 31), Time: 3*time.Hour + 45*time.Minute + 7*time.Second, Amount: money(t, "1234.567", "EUR")},
+			{Period: day(2024, time.February, 29), Amount: money(t, "0", "EUR"), Incidents: 3},
+		},
 		HoursCarried: dec(t, "0.25"),
 		TermAnchor:   day(2024, time.January, 31),
 		DealID:       dealID,
@@ -292,6 +294,7 @@ func fullContract(t *testing.T, id psa.ContractID, owner psa.ClientID, dealID st
 // copyContract returns a copy of c that shares no memory with it.
 func copyContract(c contract.Contract) contract.Contract {
 	c.Rates = slices.Clone(c.Rates)
+	c.Usage = slices.Clone(c.Usage)
 	if c.TimeRounding != nil {
 		r := *c.TimeRounding
 		c.TimeRounding = &r
@@ -299,10 +302,14 @@ func copyContract(c contract.Contract) contract.Contract {
 	return c
 }
 
-// scribbleContract overwrites, in place, every rate of c and the time-rounding rule it points to.
+// scribbleContract overwrites, in place, every rate and use of c and the time-rounding rule it
+// points to.
 func scribbleContract(t *testing.T, c *contract.Contract) {
 	for i := range c.Rates {
 		c.Rates[i] = client.RateOverride{WorkType: "scribbled", Rate: money(t, "0.01", "EUR")}
+	}
+	for i := range c.Usage {
+		c.Usage[i] = contract.Use{Period: day(1999, time.January, 1), Time: time.Minute, Amount: money(t, "0.01", "EUR")}
 	}
 	if c.TimeRounding != nil {
 		*c.TimeRounding = contract.TimeRounding{MinimumMinutes: 999, IncrementMinutes: 999}
@@ -832,7 +839,7 @@ func fullInvoice(t *testing.T, id psa.InvoiceID, owner psa.ClientID, scheme psa.
 		},
 		Payments: []invoice.Payment{
 			{ID: newID[psa.PaymentID](t), Date: day(2025, time.April, 10), Amount: eur("500.00"), Method: "SEPA transfer", Reference: "RF18 5390 0754 7034"},
-			{ID: randomID[psa.PaymentID](), Date: day(2025, time.April, 28), Amount: eur("400"), Method: "card", Reference: "ch_3PxQ2k"},
+			{ID: randomID[psa.PaymentID](), Date: day(2025, time.April, 28), Amount: eur("400"), Method: "card", Reference: "ch_3PxQ2k", Overpaid: eur("12.5")},
 		},
 		CreditApplied: eur("27.54"),
 		SentOn:        ts0.Add(26*time.Hour + 13*time.Microsecond),
@@ -1009,5 +1016,7 @@ func newClaim(line psa.InvoiceLineID, subject billing.Subject, key string) billi
 // type set. TestFullFixturesSetEveryField checks that every field stays set.
 func fullClaim(t *testing.T, line psa.InvoiceLineID, subject billing.Subject, inv psa.InvoiceID) billing.Claim {
 	t.Helper()
-	return billing.Claim{LineID: line, Subject: subject, Key: "period 2025-03-01", InvoiceID: inv, Amount: money(t, "142.5", "EUR"), Released: true}
+	return billing.Claim{LineID: line, Subject: subject, Key: "period 2025-03-01", InvoiceID: inv, Amount: money(t, "142.5", "EUR"), Released: true,
+		Consumed: &billing.Consumption{ContractID: randomID[psa.ContractID](), Use: contract.Use{Period: day(2025, time.March, 1),
+			Time: 2*time.Hour + 7*time.Second, Amount: money(t, "17.125", "EUR"), Incidents: 2}}}
 }
