@@ -2,6 +2,7 @@ package invoice
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -280,4 +281,25 @@ func (s *Service) Balance(ctx context.Context, id psa.ClientID) (Balance, error)
 		return err
 	})
 	return b, err
+}
+
+// OnboardingCheck returns the check of the onboarding step client.StepInvoicing (seed 000 "Ensure
+// you can run the billing process and issue invoices"): done when the bill-to client has billing
+// information and numbering scheme scheme is confirmed, so a billing run can issue its invoices.
+func OnboardingCheck(s *Service, scheme psa.NumberingSchemeID) client.Check {
+	return func(ctx context.Context, r client.Record) (client.Outcome, error) {
+		if missing := r.BillTo.Billing.Missing(); len(missing) > 0 {
+			return client.Outcome{Reason: fmt.Sprintf("%q lacks billing information (%d fields): invoices cannot be issued", r.BillTo.Name, len(missing))}, nil
+		}
+		sc, err := s.Scheme(ctx, scheme)
+		switch {
+		case errors.Is(err, psa.ErrNotFound):
+			return client.Outcome{Reason: "the invoice numbering scheme does not exist: create and confirm one"}, nil
+		case err != nil:
+			return client.Outcome{}, err
+		case !sc.Confirmed:
+			return client.Outcome{Reason: fmt.Sprintf("numbering scheme %q is not confirmed: check it against the accounting software and confirm it", sc.Name)}, nil
+		}
+		return client.Outcome{Done: true, Reason: fmt.Sprintf("billing information is complete and numbering scheme %q is confirmed", sc.Name)}, nil
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
@@ -276,4 +277,33 @@ func usd(t *testing.T, s string) psa.Money {
 	m, err := psa.ParseMoney(s, "USD")
 	require.NoError(t, err)
 	return m
+}
+
+// TestOnboardingCheck decides the billing-and-invoicing step: missing while the numbering scheme
+// is unconfirmed or unknown, or the client lacks billing information; done otherwise.
+func TestOnboardingCheck(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		confirmed bool
+		scheme    func(e *serviceEnv) psa.NumberingSchemeID
+		bare      bool
+		done      bool
+	}{
+		{"confirmed", true, func(e *serviceEnv) psa.NumberingSchemeID { return e.scheme.ID }, false, true},
+		{"unconfirmed", false, func(e *serviceEnv) psa.NumberingSchemeID { return e.scheme.ID }, false, false},
+		{"unknown scheme", true, func(*serviceEnv) psa.NumberingSchemeID { return psa.NumberingSchemeID{UUID: uuid.New()} }, false, false},
+		{"no billing information", true, func(e *serviceEnv) psa.NumberingSchemeID { return e.scheme.ID }, true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newServiceEnv(t, tt.confirmed)
+			r := client.Record{Client: e.client, BillTo: e.client}
+			if tt.bare {
+				r.BillTo.Billing = client.BillingInfo{}
+			}
+			out, err := invoice.OnboardingCheck(e.invoices, tt.scheme(e))(t.Context(), r)
+			require.NoError(t, err)
+			require.Equal(t, tt.done, out.Done, out.Reason)
+			require.NotEmpty(t, out.Reason)
+		})
+	}
 }

@@ -574,12 +574,11 @@ func (s *Service) SLA(ctx context.Context, id psa.TicketID) (SLAStatus, error) {
 		if err != nil {
 			return err
 		}
-		target, h, ok, err := s.slaParts(ctx, newSLAConfig(tx), t)
-		if err != nil || !ok {
-			out = SLAStatus{PolicyID: t.SLA.PolicyID, Source: t.SLA.Source}
+		statuses, err := s.EvaluateTickets(ctx, tx, []Ticket{t})
+		if err != nil {
 			return err
 		}
-		out = Evaluate(t.SLA, target, h, s.opts.Clock())
+		out = statuses[0]
 		return nil
 	})
 	return out, err
@@ -597,51 +596,80 @@ type MetricCompliance struct {
 // Compliance summarises, for every target, how many of client's tickets met it, breached it or
 // are still pending (the client health score's service component uses it).
 func (s *Service) Compliance(ctx context.Context, clientID psa.ClientID) ([]MetricCompliance, error) {
-	out := make([]MetricCompliance, len(Metrics))
-	for i, m := range Metrics {
-		out[i].Metric = m
-	}
-	now := s.opts.Clock()
+	var out []MetricCompliance
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		for i := range out {
-			out[i].Met, out[i].Breached, out[i].Pending = 0, 0, 0
-		}
 		tickets, err := psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[Ticket], error) {
 			return tx.ListTickets(ctx, clientID, p)
 		})
 		if err != nil {
 			return err
 		}
-		cfg := newSLAConfig(tx)
-		for _, t := range tickets {
-			target, h, ok, err := s.slaParts(ctx, cfg, t)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			for _, ts := range Evaluate(t.SLA, target, h, now).Targets {
-				i := slices.Index(Metrics, ts.Metric)
-				switch ts.State {
-				case Met:
-					out[i].Met++
-				case Breached:
-					out[i].Breached++
-				default:
-					out[i].Pending++
-				}
+		statuses, err := s.EvaluateTickets(ctx, tx, tickets)
+		out = Summarize(statuses)
+		return err
+	})
+	return out, err
+}
+
+// EvaluateTickets returns the SLA status of each of tickets now, in their order, inside the
+// caller's transaction tx: each policy and calendar is read once per call. A ticket without a
+// policy, or without a target for its priority, has no targets.
+func (s *Service) EvaluateTickets(ctx context.Context, tx Tx, tickets []Ticket) ([]SLAStatus, error) {
+	now := s.opts.Clock()
+	cfg := newSLAConfig(tx)
+	out := make([]SLAStatus, len(tickets))
+	for i, t := range tickets {
+		target, h, ok, err := s.slaParts(ctx, cfg, t)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			out[i] = SLAStatus{PolicyID: t.SLA.PolicyID, Source: t.SLA.Source}
+			continue
+		}
+		out[i] = Evaluate(t.SLA, target, h, now)
+	}
+	return out, nil
+}
+
+// Summarize counts, for every metric, the statuses whose target is met, breached or pending.
+func Summarize(statuses []SLAStatus) []MetricCompliance {
+	out := make([]MetricCompliance, len(Metrics))
+	for i, m := range Metrics {
+		out[i].Metric = m
+	}
+	for _, st := range statuses {
+		for _, ts := range st.Targets {
+			i := slices.Index(Metrics, ts.Metric)
+			switch ts.State {
+			case Met:
+				out[i].Met++
+			case Breached:
+				out[i].Breached++
+			default:
+				out[i].Pending++
 			}
 		}
-		return nil
-	})
+	}
 	for i := range out {
 		out[i].Share = 1
 		if n := out[i].Met + out[i].Breached; n > 0 {
 			out[i].Share = float64(out[i].Met) / float64(n)
 		}
 	}
-	return out, err
+	return out
+}
+
+// ClientPolicy returns, inside the caller's transaction tx, the SLA policy a new ticket of client
+// c gets now when it names no asset or contract of its own: the client's override, else its
+// default contract's SLA, else the tenant's default; ok is false when none applies.
+func (s *Service) ClientPolicy(ctx context.Context, tx Tx, c client.Client) (p Policy, source PolicySource, ok bool, err error) {
+	clock, err := s.startClock(ctx, tx, c, Ticket{ClientID: c.ID}, s.opts.Clock())
+	if err != nil || !clock.Active() {
+		return Policy{}, "", false, err
+	}
+	p, err = tx.GetPolicy(ctx, clock.PolicyID)
+	return p, clock.Source, err == nil, err
 }
 
 // OnboardingCheck returns the check of the onboarding step client.StepSLA: done when an SLA
@@ -651,19 +679,14 @@ func OnboardingCheck(s *Service) client.Check {
 	return func(ctx context.Context, r client.Record) (client.Outcome, error) {
 		var out client.Outcome
 		err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-			t := Ticket{ClientID: r.Client.ID}
-			clock, err := s.startClock(ctx, tx, r.Client, t, s.opts.Clock())
+			p, source, ok, err := s.ClientPolicy(ctx, tx, r.Client)
 			switch {
 			case err != nil:
 				return err
-			case !clock.Active():
+			case !ok:
 				out = client.Outcome{Reason: "no SLA policy: assign one to the client or set the tenant's default"}
 			default:
-				p, err := tx.GetPolicy(ctx, clock.PolicyID)
-				if err != nil {
-					return err
-				}
-				out = client.Outcome{Done: true, Reason: fmt.Sprintf("policy %q from the %s", p.Name, clock.Source)}
+				out = client.Outcome{Done: true, Reason: fmt.Sprintf("policy %q from the %s", p.Name, source)}
 			}
 			return nil
 		})
