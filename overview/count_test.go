@@ -84,4 +84,6 @@ func (c countingTx) ListInvoices(ctx context.Context, id psa.ClientID, p psa.Pag
 }
 
 // asValidation returns err as a *psa.ValidationError.
-func asValidation(err error) (*psa.ValidationError, bool) { return errors.AsType[*psa.ValidationError](err) }
+func asValidation(err error) (*psa.ValidationError, bool) {
+	return errors.AsType[*psa.ValidationError](err)
+}

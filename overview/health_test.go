@@ -116,7 +116,7 @@ func TestCombine(t *testing.T) {
 		{"weights", []overview.ComponentScore{score(overview.ComponentService, 100), score(overview.ComponentEndpoints, 0), score(overview.ComponentSecurity, 0),
 			score(overview.ComponentBackups, 0), score(overview.ComponentFinancial, 0), score(overview.ComponentEngagement, 0), score(overview.ComponentCommunications, 0)}, 25, 100},
 		{"missing components are left out", []overview.ComponentScore{score(overview.ComponentService, 80), score(overview.ComponentFinancial, 50)}, 71, 35}, // (2000+500)/35 = 71.4
-		{"half rounds up", []overview.ComponentScore{score(overview.ComponentEngagement, 1), score(overview.ComponentCommunications, 0)}, 1, 10},     // 0.5
+		{"half rounds up", []overview.ComponentScore{score(overview.ComponentEngagement, 1), score(overview.ComponentCommunications, 0)}, 1, 10},             // 0.5
 		{"nothing present", nil, 0, 0},
 	}
 	for _, tt := range tests {

@@ -59,7 +59,9 @@ func newTenant(t *testing.T) *tenant {
 }
 
 // at sets the clock.
-func (e *tenant) at(y int, m time.Month, d, h, min int) { e.now = time.Date(y, m, d, h, min, 0, 0, time.UTC) }
+func (e *tenant) at(y int, m time.Month, d, h, min int) {
+	e.now = time.Date(y, m, d, h, min, 0, 0, time.UTC)
+}
 
 // overview returns an overview service on the tenant's store, with signals, that counts the
 // store calls of its transactions in e.calls.
