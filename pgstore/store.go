@@ -84,6 +84,9 @@ func (s *Store) Run(ctx context.Context, fn func(ctx context.Context, tx *Tx) er
 			return err
 		}
 	}
+	if !errors.Is(err, psa.ErrConflict) {
+		err = &conflictError{op: fmt.Sprintf("%d attempts", s.maxAttempts), err: err}
+	}
 	return err
 }
 
