@@ -5,9 +5,10 @@
 //	go run ./cmd/quickstart -dsn postgres://user@localhost/db [-schema NAME] [-reset] [-html DIR]
 //
 // It works in one schema of the database (psa_quickstart unless -schema names another), which it
-// creates when missing and migrates with pgstore.Migrate. On an empty schema its output is the
-// in-memory quickstart's; run again, it adds a second journey's data (ticket numbers go on, and
-// so on). -reset drops the schema and everything in it first. PSA_PG_DSN is the default of -dsn.
+// creates and migrates with pgstore.Migrate; its output is then the in-memory quickstart's. The
+// journey needs an empty store, so a schema that already has tables (from an earlier run) is
+// refused unless -reset is given, which drops the schema and everything in it first. PSA_PG_DSN
+// is the default of -dsn.
 package main
 
 import (
@@ -76,7 +77,8 @@ func run(ctx context.Context, out io.Writer, dsn, schema string, reset bool, htm
 	})
 }
 
-// prepareSchema creates schema when it is missing, after dropping it when reset is set.
+// prepareSchema creates schema, after dropping it when reset is set; an existing schema with
+// tables is an error, as the journey needs an empty store.
 func prepareSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string, reset bool) error {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
@@ -92,6 +94,14 @@ func prepareSchema(ctx context.Context, cfg *pgx.ConnConfig, schema string, rese
 		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+name+" CASCADE"); err != nil {
 			return fmt.Errorf("dropping schema %s: %w", schema, err)
 		}
+	}
+	var tables int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = $1", schema).Scan(&tables); err != nil {
+		return err
+	}
+	if tables > 0 {
+		return fmt.Errorf("schema %s is not empty (an earlier run?): the journey needs an empty store; "+
+			"give -reset to drop the schema first, or -schema to name another", schema)
 	}
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
 		return fmt.Errorf("creating schema %s: %w", schema, err)
