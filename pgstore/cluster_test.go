@@ -23,7 +23,8 @@ import (
 
 // The database the tests run on: the one PSA_PG_DSN names, or a throwaway cluster TestMain starts
 // from the PostgreSQL server binaries it finds (PSA_PG_BIN, else the newest
-// /usr/lib/postgresql/*/bin, else initdb on PATH), or none, and then skipReason says why.
+// /usr/lib/postgresql/*/bin, else initdb on PATH), or none, and then skipReason says why (unless
+// PSA_PG_REQUIRED is set, as in CI: then no PostgreSQL fails the tests).
 var (
 	adminDSN   string
 	adminPool  *pgxpool.Pool
@@ -40,6 +41,10 @@ func runTests(m *testing.M) int {
 	if adminDSN == "" {
 		bin, err := serverBinaries()
 		if err != nil {
+			if os.Getenv("PSA_PG_REQUIRED") != "" {
+				fmt.Fprintln(os.Stderr, "pgstore tests: PSA_PG_REQUIRED is set:", err)
+				return 1
+			}
 			skipReason = err.Error()
 			return m.Run()
 		}

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -105,7 +106,7 @@ func defaultContractTaken(ctx context.Context, tx *Tx, c contract.Contract, pe *
 	switch {
 	case err == nil:
 		e.Current = psa.ContractID{UUID: current.Bytes}
-	case err != pgx.ErrNoRows:
+	case !errors.Is(err, pgx.ErrNoRows):
 		return tx.fail("reading the default contract", err)
 	}
 	return e

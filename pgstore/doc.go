@@ -45,6 +45,13 @@
 // commits and the other is retried with the new counter, and a rolled-back finalization burns no
 // number. Ticket numbers come from a counter row in the same way.
 //
+// # Adding a store
+//
+// A store interface added to psa gets a table: a new numbered migration in migrations/ creates it
+// (a released migration is never edited), and one table value in this package names its typed
+// columns and unique constraints; the table's generic get, create, update, put and list methods
+// then implement each method of the interface in a line.
+//
 // # Tests
 //
 // The package's tests run the storetest conformance suite, and the quickstart journey, on a

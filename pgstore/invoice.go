@@ -44,14 +44,17 @@ var (
 )
 
 // invoiceDoc is an invoice with its currency as an ISO 4217 code (invoice.Invoice leaves its
-// currency out of its JSON).
+// currency out of its JSON). invoiceFields has the invoice's fields and none of its methods, so
+// the document keeps this form even if the invoice gains JSON methods of its own.
 type invoiceDoc struct {
-	invoice.Invoice
+	invoiceFields
 	Currency string `json:"currency,omitempty"`
 }
 
+type invoiceFields invoice.Invoice
+
 func encodeInvoice(inv invoice.Invoice) ([]byte, error) {
-	return json.Marshal(invoiceDoc{inv, currencyCode(inv.Currency)})
+	return json.Marshal(invoiceDoc{invoiceFields(inv), currencyCode(inv.Currency)})
 }
 
 func decodeInvoice(b []byte, inv *invoice.Invoice) error {
@@ -63,7 +66,7 @@ func decodeInvoice(b []byte, inv *invoice.Invoice) error {
 	if err != nil {
 		return err
 	}
-	*inv = d.Invoice
+	*inv = invoice.Invoice(d.invoiceFields)
 	inv.Currency = cur
 	return nil
 }

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -168,7 +169,7 @@ func (tx *Tx) PutQueue(ctx context.Context, q servicedesk.Queue) error {
 func (tx *Tx) GetSettings(ctx context.Context) (servicedesk.Settings, error) {
 	var doc []byte
 	switch err := tx.tx.QueryRow(ctx, "SELECT doc FROM desk_settings").Scan(&doc); {
-	case err == pgx.ErrNoRows:
+	case errors.Is(err, pgx.ErrNoRows):
 		return servicedesk.Settings{}, nil
 	case err != nil:
 		return servicedesk.Settings{}, tx.fail("reading service-desk settings", err)

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -143,7 +144,7 @@ func (t *table[K, V]) find(ctx context.Context, tx *Tx, query string, args ...an
 	var doc []byte
 	var zero V
 	if err := tx.tx.QueryRow(ctx, query, args...).Scan(&doc); err != nil {
-		if err == pgx.ErrNoRows {
+		if errors.Is(err, pgx.ErrNoRows) {
 			return zero, false, nil
 		}
 		return zero, false, tx.fail("reading "+t.kind, err)
@@ -191,7 +192,7 @@ func (t *table[K, V]) update(ctx context.Context, tx *Tx, v V) error {
 	}
 	var stored int64
 	switch err := tx.tx.QueryRow(ctx, t.versionSQL, pgKey(t.id(v))).Scan(&stored); {
-	case err == pgx.ErrNoRows:
+	case errors.Is(err, pgx.ErrNoRows):
 		return psa.NotFound(t.kind, t.id(v))
 	case err != nil:
 		return tx.fail("reading the version of "+t.kind, err)
