@@ -276,3 +276,22 @@ func TestForeignKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRefusedValue checks that a value the database cannot hold (a NUL character, which JSONB
+// refuses) is an error wrapping psa.ErrInvalid that leaves the transaction usable.
+func TestRefusedValue(t *testing.T) {
+	s := pgstore.New(newSchema(t), nil)
+	bad := client.Client{ID: psa.ClientID{UUID: uuid.New()}, Version: 1}
+	bad.Name = "Nul\x00Corp"
+	good := client.Client{ID: psa.ClientID{UUID: uuid.New()}, Version: 1}
+	good.Name = "Good Corp"
+	err := s.Run(t.Context(), func(ctx context.Context, tx *pgstore.Tx) error {
+		if err := tx.CreateClient(ctx, bad); !errors.Is(err, psa.ErrInvalid) {
+			t.Errorf("CreateClient with a NUL character: got %v; want an error wrapping psa.ErrInvalid", err)
+		}
+		return tx.CreateClient(ctx, good)
+	})
+	if err != nil {
+		t.Fatalf("creating a client after a refused one in the same transaction: %v", err)
+	}
+}

@@ -226,7 +226,10 @@ func (t *table[K, V]) replace(ctx context.Context, tx *Tx, v V) error {
 	return nil
 }
 
-// mapWrite maps the constraint violations of a write of v to psa's errors.
+// mapWrite maps the refusal of a write of v to psa's errors: a taken key to a
+// *psa.AlreadyExistsError, a missing owner to a *psa.NotFoundError, any other constraint or value
+// the database refuses (a string with a NUL character, which JSONB cannot hold) to an error
+// wrapping psa.ErrInvalid.
 func (t *table[K, V]) mapWrite(ctx context.Context, tx *Tx, v V, err error) error {
 	pe, ok := pgError(err)
 	if !ok {
@@ -251,7 +254,7 @@ func (t *table[K, V]) mapWrite(ctx context.Context, tx *Tx, v V, err error) erro
 	case codeForeignKeyViolation:
 		return &psa.NotFoundError{Kind: referencedKind(pe.ConstraintName), Key: detailKey(pe.Detail)}
 	}
-	return err
+	return fmt.Errorf("psa: pgstore: %s %s cannot be stored: %w: %w", t.kind, t.id(v), psa.ErrInvalid, err)
 }
 
 // detailKey returns the key value of a constraint error's detail ("Key (contract_id)=(x) is not
@@ -323,9 +326,9 @@ func (t *table[K, V]) query(ctx context.Context, tx *Tx, query string, args ...a
 
 // write runs one statement that changes rows inside a savepoint, so that a constraint violation
 // undoes only that statement and leaves the transaction usable (a caller may read on after a
-// refused create, as with any store of psa). It returns the number of rows changed. A violation
-// of an integrity constraint is returned as the database's *pgconn.PgError; any other failure is
-// mapped by fail.
+// refused create, as with any store of psa). It returns the number of rows changed. A value the
+// database refuses (an integrity constraint violation, SQLSTATE class 23, or a data exception,
+// class 22) is returned as the database's *pgconn.PgError; any other failure is mapped by fail.
 func (tx *Tx) write(ctx context.Context, op, query string, args ...any) (int64, error) {
 	b := &pgx.Batch{}
 	b.Queue("SAVEPOINT psa_write")
@@ -346,11 +349,8 @@ func (tx *Tx) write(ctx context.Context, op, query string, args ...any) (int64, 
 	if err == nil {
 		return tag.RowsAffected(), nil
 	}
-	if pe, ok := pgError(err); ok && strings.HasPrefix(pe.Code, "23") {
-		if _, rerr := tx.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT psa_write"); rerr != nil {
-			return 0, tx.fail(op, rerr)
-		}
-		if _, rerr := tx.tx.Exec(ctx, "RELEASE SAVEPOINT psa_write"); rerr != nil {
+	if pe, ok := pgError(err); ok && (strings.HasPrefix(pe.Code, "23") || strings.HasPrefix(pe.Code, "22")) {
+		if _, rerr := tx.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT psa_write; RELEASE SAVEPOINT psa_write"); rerr != nil {
 			return 0, tx.fail(op, rerr)
 		}
 		return 0, pe
