@@ -95,7 +95,7 @@ func servedRange(start, end psa.Date) pgtype.Range[pgtype.Date] {
 // *contract.DefaultContractError the contract service reports for it, naming the default
 // contract in force.
 func defaultContractTaken(ctx context.Context, tx *Tx, c contract.Contract, pe *pgconn.PgError) error {
-	if pe.ConstraintName != "contracts_one_default" {
+	if pe.Code != codeExclusionViolation || pe.ConstraintName != "contracts_one_default" {
 		return nil
 	}
 	e := &contract.DefaultContractError{ClientID: c.ClientID}

@@ -25,8 +25,8 @@
 //   - unique keys: client external IDs, contact and asset external IDs per client, contract deal
 //     IDs, ticket numbers, invoice numbers per numbering scheme (a draft's missing number is
 //     never taken), one usage record per part and period, one claim per invoice line;
-//   - a client's one primary contact is a contact of that client (checked at commit, so a client
-//     and its first contact can be written in either order);
+//   - one primary contact per client: the client's row holds its one primary contact, and a
+//     contact is the primary contact of one client at most;
 //   - a client has at most one default contract in force (active or draft) on any day, an
 //     exclusion constraint that reports a second one as a *contract.DefaultContractError;
 //   - contract parts and history entries belong to stored contracts, notes to stored tickets.

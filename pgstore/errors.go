@@ -47,15 +47,6 @@ func pgError(err error) (*pgconn.PgError, bool) {
 	return errors.AsType[*pgconn.PgError](err)
 }
 
-// mapCommitError maps an error of COMMIT: a deferred foreign key that does not hold names the
-// missing object as a *psa.NotFoundError; anything else is wrapped.
-func mapCommitError(err error) error {
-	if pe, ok := pgError(err); ok && pe.Code == codeForeignKeyViolation {
-		return fmt.Errorf("psa: pgstore: commit: %w (%s)", &psa.NotFoundError{Kind: referencedKind(pe.ConstraintName), Key: "referenced by " + pe.TableName}, pe.Message)
-	}
-	return fmt.Errorf("psa: pgstore: commit: %w", err)
-}
-
 // referencedKind names the kind of object a foreign key constraint refers to.
 func referencedKind(constraint string) string {
 	if k, ok := foreignKeys[constraint]; ok {

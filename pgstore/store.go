@@ -116,7 +116,7 @@ func (s *Store) attempt(ctx context.Context, fn func(ctx context.Context, tx *Tx
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 			return false, fmt.Errorf("psa: pgstore: commit: %w (%w)", cerr, err)
 		}
-		return false, mapCommitError(err)
+		return false, fmt.Errorf("psa: pgstore: commit: %w", err)
 	}
 	return false, nil
 }
