@@ -13,8 +13,8 @@
 //
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) storetest.Harness {
-//			db := openEmptyTestDatabase(t) // the host's own helper; t.Cleanup drops the database
-//			store := pgstore.New(db)
+//			pool := openEmptyTestSchema(t) // the host's own helper; t.Cleanup drops the schema
+//			store := pgstore.New(pool, nil)
 //			run := psa.Runner[*pgstore.Tx](store.Run)
 //			return storetest.Harness{
 //				Client:      psa.Adapt[client.Tx](run),
