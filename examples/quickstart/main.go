@@ -31,6 +31,7 @@ import (
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/examples/quickstart/journey"
 	"github.com/psakit/psa/invoice"
+	"github.com/psakit/psa/overview"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/servicedesk"
 )
@@ -53,5 +54,6 @@ func run(ctx context.Context, out io.Writer, htmlDir string) error {
 		ServiceDesk: memstore.Runner[servicedesk.Tx](store),
 		Invoice:     memstore.Runner[invoice.Tx](store),
 		Billing:     memstore.Runner[billing.Tx](store),
+		Overview:    memstore.Runner[overview.Tx](store),
 	})
 }

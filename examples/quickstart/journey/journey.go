@@ -11,7 +11,9 @@
 //  7. print the ticket's SLA status and the onboarding checklist;
 //  8. add a sales item and run billing: the first run stops until the invoice numbering is
 //     confirmed (seed 000); confirm it, aligned with the accounting software; run; print the
-//     invoice as text and write it as HTML; a second run creates nothing.
+//     invoice as text and write it as HTML; a second run creates nothing;
+//  9. print the onboarding checklist, now complete but for the portal, the client 360 summary and
+//     the client health score.
 //
 // It runs on a simulated clock, so its output is the same every time. examples/quickstart runs it
 // on the embedded in-memory store, and the pgstore module's quickstart command on PostgreSQL.
@@ -34,6 +36,7 @@ import (
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
+	"github.com/psakit/psa/overview"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -46,6 +49,7 @@ type journey struct {
 	desk      *servicedesk.Service
 	invoices  *invoice.Service
 	billing   *billing.Service
+	overview  *overview.Service
 	assigned  assignments
 	htmlDir   string
 
@@ -53,6 +57,7 @@ type journey struct {
 	ann, bob client.Contact
 	ticket   servicedesk.Ticket
 	entries  []servicedesk.TimeEntry
+	scheme   invoice.Scheme
 }
 
 // Runners are the transaction runners of one store, the one the journey runs on. Every runner
@@ -64,6 +69,7 @@ type Runners struct {
 	ServiceDesk psa.Runner[servicedesk.Tx]
 	Invoice     psa.Runner[invoice.Tx]
 	Billing     psa.Runner[billing.Tx]
+	Overview    psa.Runner[overview.Tx]
 }
 
 // Run walks the journey on the store of r, printing what happens to out and writing the
@@ -86,6 +92,7 @@ func Run(ctx context.Context, out io.Writer, htmlDir string, r Runners) error {
 		contracts: contract.NewService(r.Contract, &contract.Options{Options: opts, Assignments: assigned, Location: chicago}),
 		desk:      servicedesk.NewService(r.ServiceDesk, &servicedesk.Options{Options: opts}),
 		invoices:  invoice.NewService(r.Invoice, &invoice.Options{Options: opts}),
+		overview:  overview.NewService(r.Overview, &overview.Options{Options: opts, Signals: rmm{}}),
 		htmlDir:   htmlDir,
 	}
 	illinois := invoice.TaxRegion{Code: "US-IL", Name: "Illinois", Components: []invoice.TaxComponent{
@@ -94,7 +101,7 @@ func Run(ctx context.Context, out io.Writer, htmlDir string, r Runners) error {
 		return err
 	}
 	for _, step := range []func(context.Context) error{
-		j.createClient, j.configureServiceDesk, j.openTicket, j.approveTime, j.organize, j.createContract, j.report, j.bill,
+		j.createClient, j.configureServiceDesk, j.openTicket, j.approveTime, j.organize, j.createContract, j.report, j.bill, j.summarize,
 	} {
 		if err := step(ctx); err != nil {
 			return err
@@ -423,6 +430,7 @@ func (j *journey) bill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	j.scheme = scheme
 	opts := billing.RunOptions{AsOf: day, Scheme: scheme.ID}
 	_, err = j.billing.Bill(ctx, opts)
 	if e, ok := errors.AsType[*invoice.UnconfirmedError](err); ok {
@@ -477,6 +485,51 @@ func (j *journey) bill(ctx context.Context) error {
 	}
 	fmt.Fprintf(j.out, "A second run for %s created %d invoice(s)\n", day, len(again.Invoices()))
 	return nil
+}
+
+// summarize prints the onboarding checklist with every package's check, the client 360 summary
+// and the client health score (seed 002).
+func (j *journey) summarize(ctx context.Context) error {
+	j.clock.advance(24 * time.Hour)
+	fmt.Fprintln(j.out, "\nOnboarding checklist at the end:")
+	checklist := client.NewChecklist()
+	for step, check := range map[client.StepID]client.Check{
+		client.StepContract:  contract.OnboardingCheck(j.contracts),
+		client.StepSLA:       servicedesk.OnboardingCheck(j.desk),
+		client.StepInvoicing: invoice.OnboardingCheck(j.invoices, j.scheme.ID),
+	} {
+		if err := checklist.SetCheck(step, check); err != nil {
+			return err
+		}
+	}
+	if err := j.printChecklist(ctx, checklist); err != nil {
+		return err
+	}
+	view, err := j.overview.View(ctx, j.acme.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(j.out, "\nClient 360: %s", view)
+	health, err := j.overview.Health(ctx, j.acme.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(j.out, "\nClient %s", health)
+	return nil
+}
+
+// rmm is the host's monitoring platform, which scores endpoints and backups for the health score;
+// it has no security or communications signals, which the score reports as missing.
+type rmm struct{}
+
+func (rmm) Signal(_ context.Context, _ client.Client, c overview.Component) (overview.Signal, bool, error) {
+	switch c {
+	case overview.ComponentEndpoints:
+		return overview.Signal{Score: 92, Inputs: []overview.Input{{Name: "patched devices", Value: "23 of 25"}}}, true, nil
+	case overview.ComponentBackups:
+		return overview.Signal{Score: 100, Inputs: []overview.Input{{Name: "last successful backup", Value: "6h ago"}}}, true, nil
+	}
+	return overview.Signal{}, false, nil
 }
 
 // clock is the journey's simulated clock.

@@ -27,6 +27,7 @@ import (
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/examples/quickstart/journey"
 	"github.com/psakit/psa/invoice"
+	"github.com/psakit/psa/overview"
 	"github.com/psakit/psa/pgstore"
 	"github.com/psakit/psa/servicedesk"
 )
@@ -74,6 +75,7 @@ func run(ctx context.Context, out io.Writer, dsn, schema string, reset bool, htm
 		ServiceDesk: pgstore.Runner[servicedesk.Tx](store),
 		Invoice:     pgstore.Runner[invoice.Tx](store),
 		Billing:     pgstore.Runner[billing.Tx](store),
+		Overview:    pgstore.Runner[overview.Tx](store),
 	})
 }
 
