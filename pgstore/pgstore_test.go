@@ -20,6 +20,7 @@ import (
 	"github.com/psakit/psa/examples/quickstart/journey"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
+	"github.com/psakit/psa/overview"
 	"github.com/psakit/psa/pgstore"
 	"github.com/psakit/psa/servicedesk"
 	"github.com/psakit/psa/storetest"
@@ -57,6 +58,7 @@ func TestQuickstart(t *testing.T) {
 		ServiceDesk: pgstore.Runner[servicedesk.Tx](s),
 		Invoice:     pgstore.Runner[invoice.Tx](s),
 		Billing:     pgstore.Runner[billing.Tx](s),
+		Overview:    pgstore.Runner[overview.Tx](s),
 	}); err != nil {
 		t.Fatalf("journey on PostgreSQL: %v\noutput so far:\n%s", err, onPG.String())
 	}
@@ -67,6 +69,7 @@ func TestQuickstart(t *testing.T) {
 		ServiceDesk: memstore.Runner[servicedesk.Tx](m),
 		Invoice:     memstore.Runner[invoice.Tx](m),
 		Billing:     memstore.Runner[billing.Tx](m),
+		Overview:    memstore.Runner[overview.Tx](m),
 	}); err != nil {
 		t.Fatalf("journey in memory: %v", err)
 	}

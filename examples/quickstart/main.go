@@ -31,8 +31,8 @@ import (
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/examples/quickstart/journey"
 	"github.com/psakit/psa/invoice"
-	"github.com/psakit/psa/overview"
 	"github.com/psakit/psa/memstore"
+	"github.com/psakit/psa/overview"
 	"github.com/psakit/psa/servicedesk"
 )
 
