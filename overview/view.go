@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/currency"
+
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
@@ -226,7 +228,11 @@ func (v View) String() string {
 	for _, t := range v.Time {
 		fmt.Fprintf(&b, "  time:      %s: %d entries, %v worked, %v billable, %v billed\n", t.Month, t.Entries, t.Worked, t.Billable, t.Billed)
 	}
-	fmt.Fprintf(&b, "  invoices:  %d, outstanding %s, credit %s, %d payments\n", v.Invoices.Count, v.Invoices.Balance.Outstanding, v.Invoices.Balance.Credit, len(v.Invoices.Payments))
+	if v.Invoices.Balance.Currency == (currency.Unit{}) {
+		fmt.Fprintf(&b, "  invoices:  %d (no billing currency)\n", v.Invoices.Count)
+	} else {
+		fmt.Fprintf(&b, "  invoices:  %d, outstanding %s, credit %s, %d payments\n", v.Invoices.Count, v.Invoices.Balance.Outstanding, v.Invoices.Balance.Credit, len(v.Invoices.Payments))
+	}
 	if v.SLA.Source == "" {
 		b.WriteString("  SLA:       no policy applies\n")
 	} else {
