@@ -50,7 +50,7 @@ func (b *bill) consume(org client.Client, k contract.Contract, entries []service
 		}
 		line.Period = psa.Period{Start: e.Date, End: e.Date.AddDays(1)}
 		line.Source = invoice.Source{Kind: "time entry", ID: e.ID.String()}
-		p := pending{subject: SubjectOf(e.ID), key: "time", po: k.PONumber, terms: k.PaymentTerms, line: line, after: b.markBilled(e.ID)}
+		p := pending{subject: SubjectOf(e.ID), key: "time", po: k.PONumber, terms: k.PaymentTerms, line: line, after: b.markBilled(e)}
 		if !use.IsZero() {
 			if err := k.Record(use); err != nil {
 				return err

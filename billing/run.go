@@ -200,6 +200,8 @@ type bill struct {
 	set    servicedesk.Settings
 	// credit is the client's credit balance as the bill's invoices leave it; nil until read.
 	credit *psa.Money
+	// listed are the contracts of the bill's organizations, as contracts listed them.
+	listed map[psa.ContractID]contract.Contract
 	// ticketsOf caches the tickets of the organizations read so far.
 	ticketsOf map[psa.ClientID][]servicedesk.Ticket
 	// carried is, in a preview, the numbering scheme as the previous clients left it: a preview
@@ -235,6 +237,15 @@ func (b *bill) client(ctx context.Context, id psa.ClientID) (ClientRun, error) {
 	orgs, err := b.organizations(ctx)
 	if err != nil {
 		return ClientRun{}, err
+	}
+	if p, ok := b.tx.(Prefetcher); ok {
+		ids := make([]psa.ClientID, len(orgs))
+		for i, org := range orgs {
+			ids[i] = org.ID
+		}
+		if err := p.PrefetchBilling(ctx, ids); err != nil {
+			return ClientRun{}, err
+		}
 	}
 	for _, org := range orgs {
 		if err := b.contracts(ctx, org); err != nil {
@@ -297,7 +308,11 @@ func (b *bill) contracts(ctx context.Context, org client.Client) error {
 	if err != nil {
 		return err
 	}
+	if b.listed == nil {
+		b.listed = map[psa.ContractID]contract.Contract{}
+	}
 	for _, k := range all {
+		b.listed[k.ID] = k
 		if k.Status != contract.StatusActive && k.Status != contract.StatusExpired || k.Start.After(b.opts.AsOf) {
 			continue
 		}
@@ -471,12 +486,8 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 	if !stored || latest == p.BilledThrough || len(b.lines) == queued {
 		return nil
 	}
-	id, last := p.ID, len(b.lines)-1
+	part, last := p, len(b.lines)-1 // p as listed in this transaction, at its stored version
 	b.lines[last].after = chain(b.lines[last].after, func(ctx context.Context, _ psa.InvoiceID) error {
-		part, err := b.tx.GetPart(ctx, id)
-		if err != nil {
-			return err
-		}
 		part.BilledThrough = latest
 		return b.tx.UpdatePart(ctx, part)
 	})
@@ -540,7 +551,10 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 	}
 	waiting := Skip{Reason: Unapproved, Detail: "waiting for approval", Value: psa.ZeroMoney(cur)}
 	capped := map[capKey]*capTotal{}
-	contracts := map[psa.ContractID]contract.Contract{}
+	contracts := maps.Clone(b.listed)
+	if contracts == nil {
+		contracts = map[psa.ContractID]contract.Contract{}
+	}
 	retained := map[psa.ContractID][]servicedesk.TimeEntry{} // time that consumes a retainer
 	for _, e := range entries {
 		if e.Date.After(b.opts.AsOf) {
@@ -611,7 +625,7 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 				}
 			}
 		}
-		p.after = b.markBilled(e.ID)
+		p.after = b.markBilled(e)
 		b.add(org, p)
 	}
 	for _, id := range slices.SortedFunc(maps.Keys(retained), func(a, c psa.ContractID) int { return strings.Compare(a.String(), c.String()) }) {
@@ -635,16 +649,12 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 	return skips, nil
 }
 
-// markBilled returns the follow-up of a line that bills time entry id: the entry is billed by
-// the line's invoice.
-func (b *bill) markBilled(id psa.TimeEntryID) func(context.Context, psa.InvoiceID) error {
+// markBilled returns the follow-up of a line that bills time entry e, as listed in this
+// transaction (at its stored version): the entry is billed by the line's invoice.
+func (b *bill) markBilled(e servicedesk.TimeEntry) func(context.Context, psa.InvoiceID) error {
 	return func(ctx context.Context, inv psa.InvoiceID) error {
-		entry, err := b.tx.GetTimeEntry(ctx, id)
-		if err != nil {
-			return err
-		}
-		entry.Status, entry.InvoiceID = servicedesk.EntryBilled, inv
-		return b.tx.UpdateTimeEntry(ctx, entry)
+		e.Status, e.InvoiceID = servicedesk.EntryBilled, inv
+		return b.tx.UpdateTimeEntry(ctx, e)
 	}
 }
 
@@ -690,7 +700,7 @@ func (b *bill) salesItems(ctx context.Context, org client.Client) error {
 		if it.Billed() || it.Date.After(b.opts.AsOf) {
 			continue
 		}
-		id := it.ID
+		si := it // as listed in this transaction, at its stored version
 		amount := it.Amount(b.s.rounding)
 		b.add(org, pending{subject: SubjectOf(it.ID), key: "sales item", po: it.PONumber,
 			line: invoice.Line{Description: it.Description, Period: psa.Period{Start: it.Date, End: it.Date.AddDays(1)}, Quantity: it.Quantity,
@@ -698,10 +708,6 @@ func (b *bill) salesItems(ctx context.Context, org client.Client) error {
 				Explanation: fmt.Sprintf("%s x %s, sold %s, rounded %s once", it.Quantity, it.UnitPrice, it.Date, b.s.rounding),
 				Source:      invoice.Source{Kind: "sales item", ID: it.ID.String()}},
 			after: func(ctx context.Context, inv psa.InvoiceID) error {
-				si, err := b.tx.GetSalesItem(ctx, id)
-				if err != nil {
-					return err
-				}
 				si.InvoiceID = inv
 				return b.tx.UpdateSalesItem(ctx, si)
 			}})

@@ -56,3 +56,17 @@ type Tx interface {
 	ClaimStore
 	UsageStore
 }
+
+// Prefetcher is an optional capability of a billing transaction, for stores where each read is a
+// round trip (database/sql/driver style: a store that lacks it works the same, with more reads).
+// A billing run calls PrefetchBilling at the start of each bill-to client's transaction with the
+// client and its sub-organizations billed to it. The store then reads, in a number of queries
+// that does not depend on how much the clients have, their contracts, the contracts' parts, the
+// parts' usage records, their time entries, sales items and tickets, and the claims on all of
+// these; and it answers the transaction's later ListContracts, ListParts, ListUsage,
+// ListTimeEntries, ListSalesItems, ListTickets and ListClaims of them from what it read, until the
+// transaction writes to the table read. What it returns must be what the reads would return:
+// copies, in the same order.
+type Prefetcher interface {
+	PrefetchBilling(ctx context.Context, clients []psa.ClientID) error
+}

@@ -66,6 +66,9 @@ func (tx *Tx) UpdateSalesItem(ctx context.Context, it billing.SalesItem) error {
 
 // ListSalesItems implements billing.SalesItemStore.
 func (tx *Tx) ListSalesItems(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[billing.SalesItem], error) {
+	if p, ok, err := salesItems.readPage(tx, page, "client_id", uuidOf(clientID)); ok || err != nil {
+		return p, err
+	}
 	return salesItems.list(ctx, tx, page, "client_id = $1", pgKey(clientID))
 }
 
@@ -81,6 +84,9 @@ func (tx *Tx) UpdateClaim(ctx context.Context, c billing.Claim) error {
 
 // ListClaims implements billing.ClaimStore.
 func (tx *Tx) ListClaims(ctx context.Context, subject billing.Subject) ([]billing.Claim, error) {
+	if vs, ok, err := claims.readAll(tx, "subject", subject.UUID); ok || err != nil {
+		return vs, err
+	}
 	return claims.all(ctx, tx, "subject = $1", pgUUID(subject.UUID))
 }
 
@@ -101,5 +107,8 @@ func (tx *Tx) UpdateUsage(ctx context.Context, u billing.Usage) error {
 
 // ListUsage implements billing.UsageStore.
 func (tx *Tx) ListUsage(ctx context.Context, part psa.PartID) ([]billing.Usage, error) {
+	if vs, ok, err := usage.readAll(tx, "part_id", uuidOf(part)); ok || err != nil {
+		return vs, err
+	}
 	return usage.all(ctx, tx, "part_id = $1", pgKey(part))
 }

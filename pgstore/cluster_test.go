@@ -174,7 +174,7 @@ func freePort() (int, error) {
 // newSchema creates an empty schema for one test and returns a pool whose connections use it,
 // with the store's tables migrated in. The pool is closed and the schema dropped when the test
 // ends.
-func newSchema(t testing.TB) *pgxpool.Pool {
+func newSchema(t testing.TB, configure ...func(*pgxpool.Config)) *pgxpool.Pool {
 	t.Helper()
 	if skipReason != "" {
 		t.Skip(skipReason)
@@ -201,6 +201,9 @@ func newSchema(t testing.TB) *pgxpool.Pool {
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
 	cfg.MaxConns = 12
+	for _, f := range configure {
+		f(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)

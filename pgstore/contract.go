@@ -137,6 +137,9 @@ func (tx *Tx) UpdateContract(ctx context.Context, c contract.Contract) error {
 
 // ListContracts implements contract.ContractStore.
 func (tx *Tx) ListContracts(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[contract.Contract], error) {
+	if p, ok, err := contracts.readPage(tx, page, "client_id", uuidOf(clientID)); ok || err != nil {
+		return p, err
+	}
 	return contracts.list(ctx, tx, page, "client_id = $1", pgKey(clientID))
 }
 
@@ -162,6 +165,9 @@ func (tx *Tx) UpdatePart(ctx context.Context, p contract.Part) error {
 
 // ListParts implements contract.PartStore.
 func (tx *Tx) ListParts(ctx context.Context, contractID psa.ContractID, page psa.PageRequest) (psa.Page[contract.Part], error) {
+	if p, ok, err := parts.readPage(tx, page, "contract_id", uuidOf(contractID)); ok || err != nil {
+		return p, err
+	}
 	return parts.list(ctx, tx, page, "contract_id = $1", pgKey(contractID))
 }
 

@@ -93,6 +93,9 @@ func (tx *Tx) UpdateTicket(ctx context.Context, t servicedesk.Ticket) error {
 
 // ListTickets implements servicedesk.TicketStore.
 func (tx *Tx) ListTickets(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[servicedesk.Ticket], error) {
+	if p, ok, err := tickets.readPage(tx, page, "client_id", uuidOf(clientID)); ok || err != nil {
+		return p, err
+	}
 	return tickets.list(ctx, tx, page, "client_id = $1", pgKey(clientID))
 }
 
@@ -124,6 +127,9 @@ func (tx *Tx) UpdateTimeEntry(ctx context.Context, e servicedesk.TimeEntry) erro
 
 // ListTimeEntries implements servicedesk.TimeStore.
 func (tx *Tx) ListTimeEntries(ctx context.Context, clientID psa.ClientID, page psa.PageRequest) (psa.Page[servicedesk.TimeEntry], error) {
+	if p, ok, err := timeEntries.readPage(tx, page, "client_id", uuidOf(clientID)); ok || err != nil {
+		return p, err
+	}
 	return timeEntries.list(ctx, tx, page, "client_id = $1", pgKey(clientID))
 }
 

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -62,6 +63,9 @@ type Tx struct {
 	// retry is set when a statement failed with a serialization failure or a deadlock: the
 	// transaction is lost and Run runs it again.
 	retry bool
+	// ahead holds documents read ahead by PrefetchBilling, by "table.column" and the column's
+	// value, in ID order; a write to a table drops its entries.
+	ahead map[string]map[uuid.UUID][][]byte
 }
 
 // Run runs fn in one SERIALIZABLE transaction and commits it if and only if fn returns nil; when

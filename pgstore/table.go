@@ -165,6 +165,7 @@ func (t *table[K, V]) findBy(ctx context.Context, tx *Tx, what, where string, ar
 
 // create stores v as given; a taken ID or unique key is a *psa.AlreadyExistsError.
 func (t *table[K, V]) create(ctx context.Context, tx *Tx, v V) error {
+	tx.forget(t.name)
 	args, err := t.args(v)
 	if err != nil {
 		return err
@@ -177,6 +178,7 @@ func (t *table[K, V]) create(ctx context.Context, tx *Tx, v V) error {
 // one (else a *psa.VersionConflictError) and is stored increased by one. An unknown ID is a
 // *psa.NotFoundError.
 func (t *table[K, V]) update(ctx context.Context, tx *Tx, v V) error {
+	tx.forget(t.name)
 	given := *t.version(&v)
 	*t.version(&v) = given + 1
 	args, err := t.args(v)
@@ -212,6 +214,7 @@ func (t *table[K, V]) put(ctx context.Context, tx *Tx, v V) error {
 // replace replaces the stored value v's ID as given (a table without versions), or gives a
 // *psa.NotFoundError.
 func (t *table[K, V]) replace(ctx context.Context, tx *Tx, v V) error {
+	tx.forget(t.name)
 	args, err := t.args(v)
 	if err != nil {
 		return err
