@@ -30,11 +30,11 @@ type (
 var (
 	// ExternalUser may see and edit their own profile and messages, and the tickets they are the
 	// contact person of.
-	ExternalUser = Role{ID: RoleID{uuid.UUID{15: 1}}, Name: "External User", BuiltIn: true,
+	ExternalUser = Role{ID: RoleID{uuid.UUID{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 15: 1}}, Name: "External User", BuiltIn: true,
 		Permissions: Permissions{TimeEntries: true, QuickTickets: true}}
 	// ExternalManager may also see every ticket of their client organization (and of its
 	// sub-organizations when their account says so), its contracts and its invoices.
-	ExternalManager = Role{ID: RoleID{uuid.UUID{15: 2}}, Name: "External Manager", BuiltIn: true,
+	ExternalManager = Role{ID: RoleID{uuid.UUID{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 15: 2}}, Name: "External Manager", BuiltIn: true,
 		Permissions: Permissions{OrganizationTickets: true, Contracts: true, Invoices: true, TimeEntries: true}}
 )
 

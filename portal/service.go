@@ -178,6 +178,9 @@ func (s *Service) PutRole(ctx context.Context, r Role) (Role, error) {
 			return Role{}, err
 		}
 		r.ID = id
+		if err := r.Validate(); err != nil {
+			return Role{}, err
+		}
 	}
 	if err := s.run(ctx, func(ctx context.Context, tx Tx) error { return tx.PutRole(ctx, r) }); err != nil {
 		return Role{}, err
