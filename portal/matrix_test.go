@@ -122,7 +122,9 @@ func buildMatrix(t *testing.T, seed uint64) *matrix {
 	return m
 }
 
-func (m *matrix) clients2(id psa.ClientID) (client.Client, error) { return m.world.clients.Get(m.ctx, id) }
+func (m *matrix) clients2(id psa.ClientID) (client.Client, error) {
+	return m.world.clients.Get(m.ctx, id)
+}
 
 // orgs returns the clients whose organization-wide data u's role shows, from the test's record.
 func (m *matrix) orgs(u matrixUser) []psa.ClientID {
