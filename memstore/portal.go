@@ -193,6 +193,11 @@ func (tx *Tx) ListAccounts(ctx context.Context, clientID psa.ClientID, page psa.
 	return viewOf(tx, tx.s.portal.accounts).listGroup(ctx, tx.s.portal.accountsByClient, clientID.UUID, page)
 }
 
+// GetToken implements portal.TokenStore.
+func (tx *Tx) GetToken(ctx context.Context, id portal.TokenID) (portal.Token, error) {
+	return viewOf(tx, tx.s.portal.tokens).mustGet(ctx, id)
+}
+
 // FindTokenByHash implements portal.TokenStore.
 func (tx *Tx) FindTokenByHash(ctx context.Context, hash string) (portal.Token, error) {
 	if hash == "" {

@@ -36,6 +36,8 @@ type AccountStore interface {
 // TokenStore keeps create-password and reset tokens (their hashes), under the rules of
 // AccountStore.
 type TokenStore interface {
+	// GetToken returns the token with id, or a *psa.NotFoundError.
+	GetToken(ctx context.Context, id TokenID) (Token, error)
 	// FindTokenByHash returns the token whose Hash is hash, or a *psa.NotFoundError.
 	FindTokenByHash(ctx context.Context, hash string) (Token, error)
 	// CreateToken stores t as given; a taken ID or Hash is a *psa.AlreadyExistsError.
