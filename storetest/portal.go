@@ -332,7 +332,9 @@ func testPortalAlreadyExistsID(t *testing.T, h Harness) {
 }
 
 func findByContact(contact psa.ContactID) func(ctx context.Context, tx portal.Tx) (portal.Account, error) {
-	return func(ctx context.Context, tx portal.Tx) (portal.Account, error) { return tx.FindAccountByContact(ctx, contact) }
+	return func(ctx context.Context, tx portal.Tx) (portal.Account, error) {
+		return tx.FindAccountByContact(ctx, contact)
+	}
 }
 
 func testOneAccountPerContact(t *testing.T, h Harness) {
@@ -426,7 +428,9 @@ func testPortalDelete(t *testing.T, h Harness) {
 	})
 }
 
-func getPortalSettings(ctx context.Context, tx portal.Tx) (portal.Settings, error) { return tx.GetPortalSettings(ctx) }
+func getPortalSettings(ctx context.Context, tx portal.Tx) (portal.Settings, error) {
+	return tx.GetPortalSettings(ctx)
+}
 
 func testPortalSettings(t *testing.T, h Harness) {
 	run := h.Portal
@@ -461,7 +465,9 @@ func testPortalNoAliasing(t *testing.T, h Harness) {
 	t.Run("message", func(t *testing.T) {
 		checkNoAliasing(t, h.Portal, messageKind, fullMessage(randomID[psa.MessageID](), randomID[psa.PortalUserID]()))
 	})
-	t.Run("article", func(t *testing.T) { checkNoAliasing(t, h.Portal, articleKind, fullArticle(randomID[portal.ArticleID]())) })
+	t.Run("article", func(t *testing.T) {
+		checkNoAliasing(t, h.Portal, articleKind, fullArticle(randomID[portal.ArticleID]()))
+	})
 }
 
 func testPaginatePortal(t *testing.T, h Harness) {
@@ -490,14 +496,18 @@ func testPortalRollback(t *testing.T, h Harness) {
 	err := run(t.Context(), sequence(accountKind.creating(acct), tokenKind.creating(tok), roleKind.creating(role), messageKind.creating(msg),
 		todoKind.creating(todo), newsKind.updating(changed),
 		func(ctx context.Context, tx portal.Tx) error { return tx.DeleteArticle(ctx, kept.ID) },
-		func(ctx context.Context, tx portal.Tx) error { return tx.PutPortalSettings(ctx, portal.Settings{MaxFailedLogins: 3}) },
+		func(ctx context.Context, tx portal.Tx) error {
+			return tx.PutPortalSettings(ctx, portal.Settings{MaxFailedLogins: 3})
+		},
 		func(context.Context, portal.Tx) error { return sentinel }))
 	if err != sentinel { //nolint:errorlint // the runner must return fn's error unchanged
 		t.Fatalf("the portal runner returned %v, want fn's error unchanged", err)
 	}
 	accountKind.wantNoID(t, run, "GetAccount after a rollback", acct.ID)
 	accountKind.wantNoKey(t, run, "FindAccountByUsername after a rollback", acct)
-	_, err = read(t, run, func(ctx context.Context, tx portal.Tx) (portal.Token, error) { return tx.FindTokenByHash(ctx, tok.Hash) })
+	_, err = read(t, run, func(ctx context.Context, tx portal.Tx) (portal.Token, error) {
+		return tx.FindTokenByHash(ctx, tok.Hash)
+	})
 	wantNotFound(t, "FindTokenByHash after a rollback", err)
 	roleKind.wantNoID(t, run, "GetRole after a rollback", role.ID)
 	messageKind.wantNoID(t, run, "GetMessage after a rollback", msg.ID)
