@@ -207,6 +207,7 @@ func (p Party) UUID() uuid.UUID {
 	return p.Staff.UUID
 }
 
+// String names the party ("portal user <id>" or "staff <id>").
 func (p Party) String() string {
 	if !psa.IsNil(p.Account) {
 		return "portal user " + p.Account.String()

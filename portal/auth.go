@@ -17,6 +17,7 @@ type WrongPasswordError struct {
 	AccountID psa.PortalUserID
 }
 
+// Error describes the refusal.
 func (e *WrongPasswordError) Error() string {
 	return fmt.Sprintf("psa: the current password of portal user %s is wrong", e.AccountID)
 }

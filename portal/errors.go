@@ -15,6 +15,7 @@ type LoginError struct {
 	Username string
 }
 
+// Error describes the refusal.
 func (e *LoginError) Error() string {
 	return fmt.Sprintf("psa: login as %q failed: unknown username or wrong password", e.Username)
 }
@@ -30,6 +31,7 @@ type LockedError struct {
 	Until time.Time
 }
 
+// Error describes the refusal.
 func (e *LockedError) Error() string {
 	return fmt.Sprintf("psa: portal user %q is locked after too many failed logins until %s", e.Username, e.Until.UTC().Format(time.RFC3339))
 }
@@ -45,6 +47,7 @@ type AccessError struct {
 	Reason string
 }
 
+// Error describes the refusal.
 func (e *AccessError) Error() string {
 	return fmt.Sprintf("psa: portal user %s may not use the portal: %s", e.AccountID, e.Reason)
 }
@@ -60,6 +63,7 @@ type ForbiddenError struct {
 	Action, Reason string
 }
 
+// Error describes the refusal.
 func (e *ForbiddenError) Error() string {
 	return fmt.Sprintf("psa: portal user %s may not %s: %s", e.AccountID, e.Action, e.Reason)
 }
@@ -91,6 +95,7 @@ type TokenError struct {
 	ExpiredAt time.Time
 }
 
+// Error describes the refusal.
 func (e *TokenError) Error() string {
 	msg := fmt.Sprintf("psa: %s token is %s", e.Purpose, e.Problem)
 	if e.Problem == TokenExpired {
@@ -129,6 +134,7 @@ type PolicyError struct {
 	Violations []Violation
 }
 
+// Error describes the refusal.
 func (e *PolicyError) Error() string {
 	parts := make([]string, len(e.Violations))
 	for i, v := range e.Violations {
