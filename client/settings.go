@@ -15,6 +15,9 @@ type Settings struct {
 	// SelfManagedProfile shows client users (and lets them edit) the contact fields of
 	// ProfileFields: phone numbers, company contact and job title (seed 000).
 	SelfManagedProfile bool `json:"selfManagedProfile,omitempty"`
+	// PortalDisabled turns the client portal off for the client's contacts. Every client has the
+	// portal enabled unless this is set (seed 001: all customers are enabled by default).
+	PortalDisabled bool `json:"portalDisabled,omitempty"`
 	// SLAPolicyID assigns a premium or custom SLA policy; nil means the contract's or the tenant's.
 	SLAPolicyID psa.SLAPolicyID `json:"slaPolicyId"`
 	// CalendarID sets client-specific support hours (a 24x7 calendar for premium clients); nil

@@ -181,3 +181,44 @@ func (c Contract) Consumed() psa.Money {
 	}
 	return sum
 }
+
+// Info is seed 004's contract information as it stands on a day; each figure is set only for the
+// contract types it applies to.
+type Info struct {
+	// Remaining is what of a fixed-price contract's bill amount is not billed yet.
+	Remaining *psa.Money `json:"remaining,omitempty"`
+	// Consumed is what approved work has consumed of a retainer by amount.
+	Consumed *psa.Money `json:"consumed,omitempty"`
+	// PrepaidHours is the prepaid hours summary of a retainer by hours for the billing period of
+	// the day (its first period before it starts).
+	PrepaidHours *HoursSummary `json:"prepaidHours,omitempty"`
+	// IncidentsLeft is what remains of a per-ticket contract's prepaid incidents.
+	IncidentsLeft *int64 `json:"incidentsLeft,omitempty"`
+}
+
+// Info returns the contract information of c on day d. It returns the schedule's error for a
+// retainer by hours with an invalid schedule.
+func (c Contract) Info(d psa.Date) (Info, error) {
+	var out Info
+	switch c.Type {
+	case FixedPrice:
+		r := c.Remaining()
+		out.Remaining = &r
+	case RetainerAmount:
+		used := c.Consumed()
+		out.Consumed = &used
+	case RetainerHours:
+		h, err := c.PrepaidHours(laterDate(d, c.Start))
+		if err != nil {
+			return Info{}, err
+		}
+		out.PrepaidHours = &h
+	case PerTicket:
+		left, err := c.Left(d)
+		if err != nil {
+			return Info{}, err
+		}
+		out.IncidentsLeft = &left.Incidents
+	}
+	return out, nil
+}

@@ -118,3 +118,36 @@ func TestPrepaidHours(t *testing.T) {
 		})
 	}
 }
+
+// TestInfo is seed 004's contract information per type: remaining amount of a fixed price,
+// consumed amount of a retainer by amount, prepaid hours of a retainer by hours (its first period
+// before it starts), incidents left of a per-ticket contract, nothing for the others.
+func TestInfo(t *testing.T) {
+	jan := day(t, "2026-01-01")
+	fixed := contract.Contract{Terms: contract.Terms{Type: contract.FixedPrice, BillAmount: usd(t, "1000")}, Currency: currency.USD, Billed: usd(t, "400")}
+	info, err := fixed.Info(day(t, "2026-03-01"))
+	require.NoError(t, err)
+	diff(t, contract.Info{Remaining: ptr(usd(t, "600"))}, info, "fixed price")
+
+	amount := retainer(t, contract.RetainerAmount, false, contract.Use{Period: jan, Amount: usd(t, "120.50")})
+	info, err = amount.Info(day(t, "2026-03-01"))
+	require.NoError(t, err)
+	diff(t, contract.Info{Consumed: ptr(usd(t, "120.50"))}, info, "retainer by amount")
+
+	hours := retainer(t, contract.RetainerHours, false, contract.Use{Period: jan, Time: 90 * time.Minute})
+	info, err = hours.Info(day(t, "2025-12-15")) // before the start: the first period
+	require.NoError(t, err)
+	diff(t, contract.Info{PrepaidHours: &contract.HoursSummary{Period: psa.Period{Start: jan, End: day(t, "2026-02-01")}, Purchased: dec(t, "10"),
+		Carried: dec(t, "0"), Used: dec(t, "1.5"), Remaining: dec(t, "8.5")}}, info, "retainer by hours")
+
+	incidents := retainer(t, contract.PerTicket, false, contract.Use{Period: jan, Incidents: 3})
+	info, err = incidents.Info(day(t, "2026-03-01"))
+	require.NoError(t, err)
+	diff(t, contract.Info{IncidentsLeft: ptr(int64(7))}, info, "per ticket")
+
+	info, err = contract.Contract{Terms: contract.Terms{Type: contract.TimeAndMaterials}, Currency: currency.USD}.Info(jan)
+	require.NoError(t, err)
+	diff(t, contract.Info{}, info, "time and materials")
+}
+
+func ptr[T any](v T) *T { return &v }

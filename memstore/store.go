@@ -80,6 +80,8 @@ type Store struct {
 	claimsByInvoice    *grouping[psa.InvoiceLineID, billing.Claim]
 	usage              *table[psa.UsageID, billing.Usage]
 	usageByPart        *grouping[psa.UsageID, billing.Usage]
+
+	portal *portalTables
 }
 
 // New returns an empty Store.
@@ -90,6 +92,7 @@ func New() *Store {
 	s.initServiceDesk()
 	s.initInvoices()
 	s.initBilling()
+	s.initPortal()
 	return s
 }
 

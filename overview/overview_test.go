@@ -240,11 +240,11 @@ func TestView(t *testing.T) {
 	for _, k := range v.Contracts {
 		switch k.Type {
 		case contract.FixedPrice:
-			require.Equal(t, "0.00 USD", k.Remaining.String())
+			require.Equal(t, "0.00 USD", k.Info.Remaining.String())
 		case contract.RetainerHours:
-			require.NotNil(t, k.PrepaidHours)
-			require.Equal(t, "2", k.PrepaidHours.Used.String())
-			require.Equal(t, "8", k.PrepaidHours.Remaining.String())
+			require.NotNil(t, k.Info.PrepaidHours)
+			require.Equal(t, "2", k.Info.PrepaidHours.Used.String())
+			require.Equal(t, "8", k.Info.PrepaidHours.Remaining.String())
 		}
 	}
 	require.Equal(t, []overview.MonthTime{{Month: psa.Period{Start: psa.NewDate(2026, 11, 1), End: psa.NewDate(2026, 12, 1)}, Entries: 1,

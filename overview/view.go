@@ -34,17 +34,10 @@ type View struct {
 	SLA      SLASummary
 }
 
-// ContractSummary is a contract with seed 004's contract information.
+// ContractSummary is a contract with seed 004's contract information as it stands today.
 type ContractSummary struct {
 	contract.Contract
-	// Remaining is what is left to bill of a fixed price; Consumed what work consumed of a
-	// retainer by amount (zero for other types).
-	Remaining, Consumed psa.Money
-	// PrepaidHours is the prepaid hours summary of a retainer by hours for the current period;
-	// nil for other types.
-	PrepaidHours *contract.HoursSummary
-	// IncidentsLeft is what remains of a per-ticket contract's prepaid incidents.
-	IncidentsLeft int64
+	Info contract.Info
 }
 
 // TicketSummary counts the client's tickets by state and lists the most recent ones.
@@ -96,11 +89,11 @@ type SLASummary struct {
 func (s *Service) view(f facts) (View, error) {
 	v := View{Client: f.client, BillTo: f.billTo, SubOrganizations: f.subs, Contacts: f.contacts, Assets: f.assets}
 	for _, k := range f.contracts {
-		cs, err := summarize(k, f.today)
+		info, err := k.Info(f.today)
 		if err != nil {
 			return View{}, err
 		}
-		v.Contracts = append(v.Contracts, cs)
+		v.Contracts = append(v.Contracts, ContractSummary{Contract: k, Info: info})
 	}
 	for _, t := range f.tickets {
 		switch {
@@ -142,34 +135,6 @@ func dayTime(d psa.Date) time.Time {
 	}
 	y, m, day := d.Date()
 	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
-}
-
-// summarize returns the contract information of k on day today.
-func summarize(k contract.Contract, today psa.Date) (ContractSummary, error) {
-	cs := ContractSummary{Contract: k, Remaining: psa.ZeroMoney(k.Currency), Consumed: psa.ZeroMoney(k.Currency)}
-	switch k.Type {
-	case contract.FixedPrice:
-		cs.Remaining = k.Remaining()
-	case contract.RetainerAmount:
-		cs.Consumed = k.Consumed()
-	case contract.RetainerHours:
-		day := today
-		if day.Before(k.Start) {
-			day = k.Start
-		}
-		h, err := k.PrepaidHours(day)
-		if err != nil {
-			return ContractSummary{}, err
-		}
-		cs.PrepaidHours = &h
-	case contract.PerTicket:
-		left, err := k.Left(today)
-		if err != nil {
-			return ContractSummary{}, err
-		}
-		cs.IncidentsLeft = left.Incidents
-	}
-	return cs, nil
 }
 
 // monthTotals totals entries by calendar month for the twelve months up to today, newest first,
@@ -251,15 +216,16 @@ func contractSpan(k contract.Contract) string {
 
 // detail renders the contract information of the summary's type.
 func (cs ContractSummary) detail() string {
-	switch {
-	case cs.Type == contract.FixedPrice:
-		return ", remaining " + cs.Remaining.String()
-	case cs.Type == contract.RetainerAmount:
-		return ", consumed " + cs.Consumed.String()
-	case cs.PrepaidHours != nil:
-		return fmt.Sprintf(", hours used %s of %s, %s left", cs.PrepaidHours.Used, cs.PrepaidHours.Purchased.Add(cs.PrepaidHours.Carried), cs.PrepaidHours.Remaining)
-	case cs.Type == contract.PerTicket:
-		return fmt.Sprintf(", %d incidents left", cs.IncidentsLeft)
+	switch in := cs.Info; {
+	case in.Remaining != nil:
+		return ", remaining " + in.Remaining.String()
+	case in.Consumed != nil:
+		return ", consumed " + in.Consumed.String()
+	case in.PrepaidHours != nil:
+		h := in.PrepaidHours
+		return fmt.Sprintf(", hours used %s of %s, %s left", h.Used, h.Purchased.Add(h.Carried), h.Remaining)
+	case in.IncidentsLeft != nil:
+		return fmt.Sprintf(", %d incidents left", *in.IncidentsLeft)
 	}
 	return ""
 }

@@ -3,7 +3,7 @@
 // client.ContactStore, client.AssetStore, contract.ContractStore, contract.PartStore,
 // contract.HistoryStore, servicedesk.TicketStore, servicedesk.TimeStore, servicedesk.ConfigStore,
 // invoice.SchemeStore, invoice.InvoiceStore, billing.SalesItemStore, billing.ClaimStore,
-// billing.UsageStore) on one transaction type, provides a runner, and
+// billing.UsageStore, and the stores of package portal) on one transaction type, provides a runner, and
 // runs this suite until it passes. The in-memory store (memstore) passes it, and so must every
 // store the project ships.
 //
@@ -22,6 +22,7 @@
 //				ServiceDesk: psa.Adapt[servicedesk.Tx](run),
 //				Invoice:     psa.Adapt[invoice.Tx](run),
 //				Billing:     psa.Adapt[billing.Tx](run),
+//				Portal:      psa.Adapt[portal.Tx](run),
 //			}
 //		})
 //	}
@@ -35,6 +36,7 @@
 //		ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 //		Invoice:     memstore.Runner[invoice.Tx](s),
 //		Billing:     memstore.Runner[billing.Tx](s),
+//		Portal:      memstore.Runner[portal.Tx](s),
 //	}
 //
 // # What it checks
@@ -84,6 +86,9 @@
 //     servicedesk.Tx clients and contracts, and an invoice.Tx and a billing.Tx clients, in the
 //     same transaction,
 //     and the runners of a harness share one store;
+//   - the portal stores: usernames, token hashes and the contact of an account unique; messages,
+//     to-do items, news and articles deleted for good by their Delete methods (and a rolled-back
+//     delete undone); the tenant's portal settings under the version rule like the service desk's;
 //   - copies: no value passed to or returned by a store shares memory with the stored value;
 //   - listings: stable ascending ID order (claims by LineID, per subject and per invoice), every
 //     item exactly once across pages, limits, and malformed cursors and negative limits refused

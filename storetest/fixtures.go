@@ -82,6 +82,7 @@ func fullClient(t *testing.T, id, parent psa.ClientID, primary psa.ContactID, re
 		AccountTeam:    []psa.StaffID{randomID[psa.StaffID](), newID[psa.StaffID](t)},
 		Settings: client.Settings{
 			SelfManagedProfile:     true,
+			PortalDisabled:         true,
 			SLAPolicyID:            newID[psa.SLAPolicyID](t),
 			CalendarID:             newID[psa.CalendarID](t),
 			PortalTicketCategories: []string{"Hardware", "Software", "Network"},

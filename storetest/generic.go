@@ -229,7 +229,7 @@ func checkUniqueKey[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx]
 
 	// Keeping one's own key is no conflict; changing it frees the old one.
 	a2 := a
-	*k.fields(&a2).label = "A renamed"
+	k.relabel(&a2, "A renamed")
 	inTx(t, run, update+" keeping its "+k.keyName, k.updating(a2))
 	a3 := k.withKey(a2, key(3))
 	*k.fields(&a3).version = 2
@@ -262,7 +262,7 @@ func emptyKeys[Tx any, K, O psa.ID, V any](t *testing.T, run psa.Runner[Tx], k k
 	create, update, lookup := k.createName(), k.updateName(), k.findName()
 	inTx(t, run, fmt.Sprintf("%s with an empty %s while others have none", create, k.keyName), k.creating(k.bare(t, randomID[K](), x, "No key 3")))
 	nk := noKey1
-	*k.fields(&nk).label = "No key 1 renamed"
+	k.relabel(&nk, "No key 1 renamed")
 	inTx(t, run, fmt.Sprintf("%s with an empty %s while others have none", update, k.keyName), k.updating(nk))
 	inTx(t, run, fmt.Sprintf("%s clearing its %s while others have none", update, k.keyName), k.updating(k.withKey(b, "")))
 	k.wantNoKey(t, run, lookup+" of a cleared "+k.keyName, b)

@@ -11,6 +11,7 @@ import (
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -39,6 +40,10 @@ type Harness struct {
 	// an invoice.Tx and a client.Tx, so one of its transactions can read and write all of them
 	// together, as billing.Service does.
 	Billing psa.Runner[billing.Tx]
+	// Portal runs transactions over the stores of package portal (portal accounts, tokens,
+	// roles, settings, messages, to-do items, news, knowledge-base articles) on the same store as
+	// Client. A portal.Tx is also a servicedesk.Tx, an invoice.Tx and a client.Tx.
+	Portal psa.Runner[portal.Tx]
 }
 
 // NewHarness returns a fresh, empty store for one test; it registers its own cleanup with
@@ -84,7 +89,7 @@ type testCase struct {
 
 // cases returns every case of the suite, in a fixed order.
 func cases() []testCase {
-	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases(), billingCases())
+	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases(), billingCases(), portalCases())
 }
 
 // missing returns the names of the runners among names that are nil in h.

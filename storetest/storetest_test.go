@@ -23,6 +23,7 @@ import (
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 	"github.com/psakit/psa/storetest"
 )
@@ -44,6 +45,7 @@ type mutant struct {
 	wrapDesk     func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx]
 	wrapInvoice  func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx]
 	wrapBilling  func(run psa.Runner[billing.Tx]) psa.Runner[billing.Tx]
+	wrapPortal   func(run psa.Runner[portal.Tx]) psa.Runner[portal.Tx]
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -78,6 +80,7 @@ func TestMutant(t *testing.T) {
 			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 			Invoice:     memstore.Runner[invoice.Tx](s),
 			Billing:     memstore.Runner[billing.Tx](s),
+			Portal:      memstore.Runner[portal.Tx](s),
 		}
 		if m.wrap != nil {
 			h.Client = m.wrap(h.Client)
@@ -93,6 +96,9 @@ func TestMutant(t *testing.T) {
 		}
 		if m.wrapBilling != nil {
 			h.Billing = m.wrapBilling(h.Billing)
+		}
+		if m.wrapPortal != nil {
+			h.Portal = m.wrapPortal(h.Portal)
 		}
 		return h
 	})
@@ -139,6 +145,7 @@ func TestNilRunnerSkips(t *testing.T) {
 		"--- SKIP: TestMutant/RoundTripInvoice ", "Harness.Invoice is nil",
 		"--- SKIP: TestMutant/ConcurrentFinalization ", "Harness.Client and Harness.Invoice are nil",
 		"--- SKIP: TestMutant/RoundTripSalesItem ", "Harness.Billing is nil",
+		"--- SKIP: TestMutant/RoundTripPortal ", "Harness.Portal is nil",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness without runners lacks %q:\n%s", want, out)
@@ -574,7 +581,7 @@ var clientMutants = []mutant{
 }
 
 // mutants are the broken stores TestSuiteCatchesBrokenStores runs the suite against.
-var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants, billingMutants)
+var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants, billingMutants, portalMutants)
 
 // contractTxMutant wraps a contract transaction; each mutant overrides what it breaks through the
 // function fields.
@@ -1908,5 +1915,97 @@ var billingMutants = []mutant{
 		name: "billing-commits-on-error", breaks: "commits a billing transaction whose fn returned an error",
 		kills:       []string{"BillingRollback"},
 		wrapBilling: commitsOnError[billing.Tx],
+	},
+}
+
+// portalTxMutant wraps a portal transaction; each mutant overrides what it breaks through the
+// function fields.
+type portalTxMutant struct {
+	portal.Tx
+	createAccount func(ctx context.Context, a portal.Account) error
+	updateAccount func(ctx context.Context, a portal.Account) error
+	deleteMessage func(ctx context.Context, id psa.MessageID) error
+	listMessages  func(ctx context.Context, owner portal.Party, p psa.PageRequest) (psa.Page[portal.Message], error)
+}
+
+func (m *portalTxMutant) CreateAccount(ctx context.Context, a portal.Account) error {
+	return or(m.createAccount, m.Tx.CreateAccount)(ctx, a)
+}
+
+func (m *portalTxMutant) UpdateAccount(ctx context.Context, a portal.Account) error {
+	return or(m.updateAccount, m.Tx.UpdateAccount)(ctx, a)
+}
+
+func (m *portalTxMutant) DeleteMessage(ctx context.Context, id psa.MessageID) error {
+	return or(m.deleteMessage, m.Tx.DeleteMessage)(ctx, id)
+}
+
+func (m *portalTxMutant) ListMessages(ctx context.Context, owner portal.Party, p psa.PageRequest) (psa.Page[portal.Message], error) {
+	return or(m.listMessages, m.Tx.ListMessages)(ctx, owner, p)
+}
+
+// mutatePortal returns a mutant wrap that changes each portal transaction with set.
+func mutatePortal(set func(m *portalTxMutant)) func(run psa.Runner[portal.Tx]) psa.Runner[portal.Tx] {
+	return mutation(func(tx portal.Tx) *portalTxMutant { return &portalTxMutant{Tx: tx} }, set)
+}
+
+var portalMutants = []mutant{
+	{
+		name: "drops-password-hash", breaks: "does not store an account's password hash",
+		kills: []string{"RoundTripPortal"},
+		wrapPortal: mutatePortal(func(m *portalTxMutant) {
+			m.createAccount = func(ctx context.Context, a portal.Account) error {
+				a.PasswordHash = ""
+				return m.Tx.CreateAccount(ctx, a)
+			}
+		}),
+	},
+	{
+		name: "ignores-account-versions", breaks: "accepts account updates with a stale version",
+		kills: []string{"PortalVersions"},
+		wrapPortal: mutatePortal(func(m *portalTxMutant) {
+			m.updateAccount = func(ctx context.Context, a portal.Account) error {
+				a = withStoredVersion(ctx, a, a.ID, func(a *portal.Account) *int64 { return &a.Version }, m.Tx.GetAccount)
+				return m.Tx.UpdateAccount(ctx, a)
+			}
+		}),
+	},
+	{
+		name: "delete-is-a-no-op", breaks: "reports success for DeleteMessage and keeps the message",
+		kills: []string{"PortalDelete"},
+		wrapPortal: mutatePortal(func(m *portalTxMutant) {
+			m.deleteMessage = func(ctx context.Context, id psa.MessageID) error {
+				_, err := m.Tx.GetMessage(ctx, id)
+				return err
+			}
+		}),
+	},
+	{
+		name: "skips-messages", breaks: "leaves the last message of every page of a mailbox out",
+		kills: []string{"PaginatePortal"},
+		wrapPortal: mutatePortal(func(m *portalTxMutant) {
+			m.listMessages = func(ctx context.Context, owner portal.Party, p psa.PageRequest) (psa.Page[portal.Message], error) {
+				return dropLastOfPage(m.Tx.ListMessages(ctx, owner, p))
+			}
+		}),
+	},
+	{
+		name: "contacts-not-unique", breaks: "stores a second account for a contact that has one",
+		kills: []string{"OneAccountPerContact"},
+		wrapPortal: mutatePortal(func(m *portalTxMutant) {
+			m.createAccount = func(ctx context.Context, a portal.Account) error {
+				err := m.Tx.CreateAccount(ctx, a)
+				if !errors.Is(err, psa.ErrAlreadyExists) || a.Username != "" {
+					return err
+				}
+				a.ContactID = psa.ContactID{UUID: uuid.New()} // stored under another contact, as if unindexed
+				return m.Tx.CreateAccount(ctx, a)
+			}
+		}),
+	},
+	{
+		name: "portal-commits-on-error", breaks: "commits a portal transaction whose fn returned an error",
+		kills:      []string{"PortalRollback"},
+		wrapPortal: commitsOnError[portal.Tx],
 	},
 }

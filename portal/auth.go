@@ -1,0 +1,407 @@
+package portal
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/psakit/psa"
+	"github.com/psakit/psa/client"
+)
+
+// WrongPasswordError reports a wrong current password given to change a password. It unwraps to
+// psa.ErrForbidden; it counts towards the lockout like a failed login.
+type WrongPasswordError struct {
+	AccountID psa.PortalUserID
+}
+
+// Error describes the refusal.
+func (e *WrongPasswordError) Error() string {
+	return fmt.Sprintf("psa: the current password of portal user %s is wrong", e.AccountID)
+}
+
+// Unwrap returns psa.ErrForbidden.
+func (e *WrongPasswordError) Unwrap() error { return psa.ErrForbidden }
+
+// Principal is a logged-in portal user: what Login returns, and what the host keeps in its
+// session. Only AccountID identifies the user to the Service's calls, which read everything else
+// afresh each time, so that disabling access or changing a role takes effect at once.
+type Principal struct {
+	AccountID psa.PortalUserID
+	ContactID psa.ContactID
+	ClientID  psa.ClientID
+	Username  string
+	// Name is the contact's name.
+	Name string
+	Role Role
+	// SubOrganizations says whether the role's organization-wide permissions cover the
+	// sub-organizations too.
+	SubOrganizations bool
+	LandingPage      LandingPage
+}
+
+// checkAccess returns the contact and client of account a, or an *AccessError when a may not
+// use the portal: access disabled, no password, contact inactive, portal disabled for the client.
+func checkAccess(ctx context.Context, tx Tx, a Account) (client.Contact, client.Client, error) {
+	deny := func(reason string) (client.Contact, client.Client, error) {
+		return client.Contact{}, client.Client{}, &AccessError{AccountID: a.ID, Reason: reason}
+	}
+	if !a.Enabled {
+		return deny("portal access is disabled")
+	}
+	if !a.HasPassword() {
+		return deny("no password has been set yet")
+	}
+	ct, err := tx.GetContact(ctx, a.ContactID)
+	if isNotFound(err) {
+		return deny("the contact no longer exists")
+	}
+	if err != nil {
+		return client.Contact{}, client.Client{}, err
+	}
+	if !ct.Active {
+		return deny("the contact is inactive")
+	}
+	c, err := tx.GetClient(ctx, ct.ClientID)
+	if err != nil {
+		return client.Contact{}, client.Client{}, err
+	}
+	if c.Settings.PortalDisabled {
+		return deny(fmt.Sprintf("the portal is disabled for client %q", c.Name))
+	}
+	return ct, c, nil
+}
+
+func principalOf(a Account, ct client.Contact, r Role) Principal {
+	return Principal{AccountID: a.ID, ContactID: a.ContactID, ClientID: ct.ClientID, Username: a.Username, Name: ct.Name(),
+		Role: r, SubOrganizations: a.SubOrganizations, LandingPage: a.LandingPage}
+}
+
+// Principal returns the principal of portal user id as it stands now, or an *AccessError when
+// the user may no longer use the portal. Hosts call it at the start of a request.
+func (s *Service) Principal(ctx context.Context, id psa.PortalUserID) (Principal, error) {
+	var p Principal
+	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		sc, err := resolve(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		p = principalOf(sc.account, sc.contact, sc.role)
+		return nil
+	})
+	return p, err
+}
+
+// dummyHash returns a hash of a random password, verified for unknown usernames so that they
+// take as long as a wrong password.
+func (s *Service) dummyHash() (string, error) {
+	s.dummyOnce.Do(func() {
+		tok, _, err := s.newToken()
+		if err != nil {
+			s.dummyErr = err
+			return
+		}
+		s.dummy, s.dummyErr = s.hasher.Hash(tok)
+	})
+	return s.dummy, s.dummyErr
+}
+
+// Login checks username and password and returns the principal. An unknown username and a wrong
+// password give the same *LoginError (and take as long); a wrong password counts towards the
+// tenant's lockout rule, and a locked account gives a *LockedError until the lockout ends,
+// whatever the password. A user who may not use the portal gets an *AccessError, but only
+// after giving the right password. A successful login resets the count, and re-hashes a password
+// hashed with weaker parameters than the hasher's.
+func (s *Service) Login(ctx context.Context, username, password string) (Principal, error) {
+	name := NormalizeUsername(username)
+	var a Account
+	var known bool
+	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		a, err = tx.FindAccountByUsername(ctx, name)
+		known = err == nil
+		if isNotFound(err) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return Principal{}, err
+	}
+	now := s.now()
+	if known && now.Before(a.LockedUntil) {
+		return Principal{}, &LockedError{Username: a.Username, Until: a.LockedUntil}
+	}
+	encoded := a.PasswordHash
+	if !known || encoded == "" {
+		if encoded, err = s.dummyHash(); err != nil {
+			return Principal{}, err
+		}
+	}
+	ok, err := s.hasher.Verify(password, encoded)
+	if err != nil {
+		return Principal{}, err
+	}
+	if !known || a.PasswordHash == "" {
+		return Principal{}, &LoginError{Username: username}
+	}
+	if !ok {
+		if err := s.countFailure(ctx, a.ID); err != nil {
+			return Principal{}, err
+		}
+		return Principal{}, &LoginError{Username: username}
+	}
+	rehash := ""
+	if s.hasher.NeedsRehash(a.PasswordHash) {
+		if rehash, err = s.hasher.Hash(password); err != nil {
+			return Principal{}, err
+		}
+	}
+	var p Principal
+	err = s.run(ctx, func(ctx context.Context, tx Tx) error {
+		cur, err := tx.GetAccount(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		if cur.PasswordHash != a.PasswordHash {
+			return &LoginError{Username: username} // the password changed meanwhile
+		}
+		if now.Before(cur.LockedUntil) {
+			return &LockedError{Username: cur.Username, Until: cur.LockedUntil}
+		}
+		sc, err := resolveAccount(ctx, tx, cur)
+		if err != nil {
+			return err
+		}
+		cur.FailedLogins, cur.LockedUntil, cur.LastLoginAt, cur.UpdatedAt = 0, time.Time{}, now, now
+		if rehash != "" {
+			cur.PasswordHash = rehash
+		}
+		if err := tx.UpdateAccount(ctx, cur); err != nil {
+			return err
+		}
+		p = principalOf(cur, sc.contact, sc.role)
+		return nil
+	})
+	return p, err
+}
+
+// countFailure records a wrong password for account id and locks it once the tenant's number of
+// failed logins is reached.
+func (s *Service) countFailure(ctx context.Context, id psa.PortalUserID) error {
+	now := s.now()
+	return s.run(ctx, func(ctx context.Context, tx Tx) error {
+		set, err := tx.GetPortalSettings(ctx)
+		if err != nil {
+			return err
+		}
+		a, err := tx.GetAccount(ctx, id)
+		if err != nil {
+			return err
+		}
+		attempts, period := set.lockout()
+		a.FailedLogins++
+		if a.FailedLogins >= attempts {
+			a.FailedLogins, a.LockedUntil = 0, now.Add(period)
+		}
+		a.UpdatedAt = now
+		return tx.UpdateAccount(ctx, a)
+	})
+}
+
+// checkNew reports a confirmation that differs from password as a *psa.ValidationError, and
+// otherwise the policy's *PolicyError, if any.
+func checkNew(policy Policy, password, confirm string) error {
+	if password != confirm {
+		return psa.Invalid("password", "confirm", "", "does not match the new password")
+	}
+	return policy.Check(password)
+}
+
+// AcceptInvitation sets the password of the portal user invited with token (a create-password
+// link) and returns the principal, logged in. The token must be an unused, unrevoked,
+// unexpired invitation (else a *TokenError); password must equal confirm and meet the tenant's
+// policy (else a *PolicyError listing every rule broken, and the token stays usable).
+func (s *Service) AcceptInvitation(ctx context.Context, token, password, confirm string) (Principal, error) {
+	return s.redeem(ctx, PurposeInvitation, token, password, confirm)
+}
+
+// ResetPassword sets a new password with a password-reset token, like AcceptInvitation; it also
+// ends a lockout.
+func (s *Service) ResetPassword(ctx context.Context, token, password, confirm string) (Principal, error) {
+	return s.redeem(ctx, PurposeReset, token, password, confirm)
+}
+
+// validToken returns the stored token for token if it is usable for purpose at now.
+func validToken(ctx context.Context, tx Tx, purpose Purpose, token string, now time.Time) (Token, error) {
+	if b, err := base64.RawURLEncoding.DecodeString(token); err != nil || len(b) != 32 {
+		return Token{}, &TokenError{Purpose: purpose, Problem: TokenMalformed}
+	}
+	t, err := tx.FindTokenByHash(ctx, hashToken(token))
+	switch {
+	case isNotFound(err):
+		return Token{}, &TokenError{Purpose: purpose, Problem: TokenUnknown}
+	case err != nil:
+		return Token{}, err
+	case t.Purpose != purpose:
+		return Token{}, &TokenError{Purpose: purpose, Problem: TokenWrongUse}
+	case !t.UsedAt.IsZero():
+		return Token{}, &TokenError{Purpose: purpose, Problem: TokenUsed}
+	case !t.RevokedAt.IsZero():
+		return Token{}, &TokenError{Purpose: purpose, Problem: TokenRevoked}
+	case !now.Before(t.ExpiresAt):
+		return Token{}, &TokenError{Purpose: purpose, Problem: TokenExpired, ExpiredAt: t.ExpiresAt}
+	}
+	return t, nil
+}
+
+func (s *Service) redeem(ctx context.Context, purpose Purpose, token, password, confirm string) (Principal, error) {
+	now := s.now()
+	var policy Policy
+	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		if _, err := validToken(ctx, tx, purpose, token, now); err != nil {
+			return err
+		}
+		set, err := tx.GetPortalSettings(ctx)
+		policy = set.Policy
+		return err
+	})
+	if err != nil {
+		return Principal{}, err
+	}
+	if err := checkNew(policy, password, confirm); err != nil {
+		return Principal{}, err
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return Principal{}, err
+	}
+	var p Principal
+	err = s.run(ctx, func(ctx context.Context, tx Tx) error {
+		t, err := validToken(ctx, tx, purpose, token, now)
+		if err != nil {
+			return err
+		}
+		a, err := tx.GetAccount(ctx, t.AccountID)
+		if err != nil {
+			return err
+		}
+		if !a.Enabled {
+			return &TokenError{Purpose: purpose, Problem: TokenNoAccess}
+		}
+		t.UsedAt = now
+		if err := tx.UpdateToken(ctx, t); err != nil {
+			return err
+		}
+		if err := revokeTokens(ctx, tx, a.ID, now); err != nil {
+			return err
+		}
+		a.PasswordHash, a.PasswordSetAt, a.UpdatedAt = hash, now, now
+		if purpose == PurposeReset {
+			a.FailedLogins, a.LockedUntil = 0, time.Time{}
+		}
+		sc, err := resolveAccount(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateAccount(ctx, a); err != nil {
+			return err
+		}
+		p = principalOf(a, sc.contact, sc.role)
+		return nil
+	})
+	return p, err
+}
+
+// RequestPasswordReset sends a password-reset link (valid ResetTTL) through the Notifier to the
+// portal user with username, revoking earlier reset links. It returns nil whether or not such a
+// user exists (and when the user may not use the portal), so that it reveals no usernames; it
+// needs a Notifier, without which it is a *psa.PreconditionError for every username alike.
+func (s *Service) RequestPasswordReset(ctx context.Context, username string) error {
+	if s.notifier == nil {
+		return &psa.PreconditionError{Kind: "portal", ID: "password reset", Rule: "needs a Notifier to deliver reset links"}
+	}
+	var notes []Notification
+	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		notes = nil
+		a, err := tx.FindAccountByUsername(ctx, NormalizeUsername(username))
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ct, _, err := checkAccess(ctx, tx, a)
+		if _, denied := errors.AsType[*AccessError](err); denied {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		n, err := s.issue(ctx, tx, a, ct, PurposeReset, NotifyReset)
+		notes = []Notification{n}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.notify(ctx, notes)
+}
+
+// ChangePassword changes the password of portal user id (seed 004 "Change Password": the old
+// password, and the new one twice). A wrong old password is a *WrongPasswordError and counts
+// towards the lockout; the new password must equal confirm and meet the tenant's policy. Unused
+// reset links are revoked.
+func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, password, confirm string) error {
+	var a Account
+	var policy Policy
+	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		sc, err := resolve(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		set, err := tx.GetPortalSettings(ctx)
+		a, policy = sc.account, set.Policy
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if now := s.now(); now.Before(a.LockedUntil) {
+		return &LockedError{Username: a.Username, Until: a.LockedUntil}
+	}
+	ok, err := s.hasher.Verify(old, a.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := s.countFailure(ctx, id); err != nil {
+			return err
+		}
+		return &WrongPasswordError{AccountID: id}
+	}
+	if err := checkNew(policy, password, confirm); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return err
+	}
+	return s.run(ctx, func(ctx context.Context, tx Tx) error {
+		cur, err := tx.GetAccount(ctx, id)
+		if err != nil {
+			return err
+		}
+		if cur.Version != a.Version {
+			return &psa.VersionConflictError{Kind: "portal user", ID: id.String(), Given: a.Version, Stored: cur.Version}
+		}
+		now := s.now()
+		cur.PasswordHash, cur.PasswordSetAt, cur.UpdatedAt = hash, now, now
+		if err := revokeTokens(ctx, tx, id, now, PurposeReset); err != nil {
+			return err
+		}
+		return tx.UpdateAccount(ctx, cur)
+	})
+}
