@@ -49,9 +49,12 @@ func cloneClient(c client.Client) client.Client {
 // updated checks the domain version rule of every Update method: stored must carry the version
 // the caller read, and the value is then stored with the next version.
 func updated[K psa.ID, V any](ctx context.Context, v *view[K, V], k K, val V, version func(*V) *int64) error {
-	stored, err := v.mustGet(ctx, k)
+	stored, ok, err := v.peek(ctx, k)
 	if err != nil {
 		return err
+	}
+	if !ok {
+		return psa.NotFound(v.t.kind, k)
 	}
 	given, have := *version(&val), *version(&stored)
 	if given != have {
