@@ -176,7 +176,7 @@ func BenchmarkBillingLimit(b *testing.B) {
 
 // limitTotals is what computeLimit computes for one invoice.
 type limitTotals struct {
-	amounts, taxes    []decimal.Decimal
+	amounts, taxes       []decimal.Decimal
 	subtotal, tax, total decimal.Decimal
 }
 
