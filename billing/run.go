@@ -829,6 +829,10 @@ func (b *bill) invoices(ctx context.Context) ([]invoice.Invoice, error) {
 			order = append(order, g)
 		}
 		byGroup[g] = append(byGroup[g], p)
+		if len(order) == 1 && len(byGroup[g]) == 1 && !slices.ContainsFunc(b.lines, func(q pending) bool { return group{q.po, q.terms} != g }) {
+			byGroup[g] = b.lines // one invoice takes every line: no copy
+			break
+		}
 	}
 	regions, region, err := b.s.regionsFor(b.billTo)
 	if err != nil {
@@ -875,6 +879,7 @@ func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, l
 	inv := invoice.Invoice{ID: id, Kind: invoice.InvoiceNumbers, ClientID: b.billTo.ID, Status: invoice.StatusDraft,
 		Currency: b.billTo.Billing.Currency, PONumber: po, Regions: regions, Tax: invoice.TaxOptions{Rounding: b.s.rounding},
 		CreatedAt: now, UpdatedAt: now, Version: 1}
+	inv.Lines = make([]invoice.Line, 0, len(lines))
 	for i := range lines {
 		if lines[i].line.ID, err = psa.NewID[psa.InvoiceLineID](ids); err != nil {
 			return invoice.Invoice{}, err

@@ -160,13 +160,58 @@ func removeSorted[K psa.ID](s []K, k K) []K {
 type view[K psa.ID, V any] struct {
 	tx     *Tx
 	t      *table[K, V]
-	writes map[K]V
-	order  []K // written keys, in first-write order
+	writes []write[K, V] // in first-write order
+	index  map[K]int     // key -> position in writes, once there are more than a few
+
+	// scratch holds an updated row while its version is checked, so that updates allocate
+	// nothing of their own.
+	scratch *V
 
 	rowReads    []rowRead[K]
 	groupReads  []groupRead[K, V]
 	uniqueReads []uniqueRead[K, V]
 	tableReads  []uint64 // table sequences seen by listings of the whole table
+}
+
+// write is a row the transaction wrote.
+type write[K psa.ID, V any] struct {
+	k K
+	v V
+}
+
+// indexAbove is how many writes a view scans before it indexes them.
+const indexAbove = 8
+
+// written returns the position of k in v.writes.
+func (v *view[K, V]) written(k K) (int, bool) {
+	if v.index != nil {
+		i, ok := v.index[k]
+		return i, ok
+	}
+	for i := range v.writes {
+		if v.writes[i].k == k {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// write buffers val (the caller's copy) under k.
+func (v *view[K, V]) write(k K, val V) {
+	if i, ok := v.written(k); ok {
+		v.writes[i].v = val
+		return
+	}
+	v.writes = append(v.writes, write[K, V]{k, val})
+	switch n := len(v.writes); {
+	case v.index != nil:
+		v.index[k] = n - 1
+	case n > indexAbove:
+		v.index = make(map[K]int, 2*n)
+		for i, w := range v.writes {
+			v.index[w.k] = i
+		}
+	}
 }
 
 // rowRead records that row k had commit sequence seq (0: it did not exist).
@@ -235,8 +280,8 @@ func (v *view[K, V]) valid() bool {
 }
 
 func (v *view[K, V]) applyAll(seq uint64) {
-	for _, k := range v.order {
-		v.t.apply(k, v.writes[k], seq)
+	for _, w := range v.writes {
+		v.t.apply(w.k, w.v, seq)
 	}
 }
 
@@ -261,8 +306,8 @@ func (v *view[K, V]) peek(ctx context.Context, k K) (val V, ok bool, err error) 
 	if err := v.tx.usable(ctx); err != nil {
 		return val, false, err
 	}
-	if w, ok := v.writes[k]; ok {
-		return w, true, nil
+	if i, ok := v.written(k); ok {
+		return v.writes[i].v, true, nil
 	}
 	v.tx.rlock()
 	r, ok := v.t.rows[k]
@@ -277,7 +322,7 @@ func (v *view[K, V]) peek(ctx context.Context, k K) (val V, ok bool, err error) 
 
 // has reports whether row k exists as the transaction sees it.
 func (v *view[K, V]) has(k K) bool {
-	if _, ok := v.writes[k]; ok {
+	if _, ok := v.written(k); ok {
 		return true
 	}
 	v.tx.rlock()
@@ -302,9 +347,9 @@ func (v *view[K, V]) findUnique(ctx context.Context, u *unique[K, V], key string
 	if err := v.tx.usable(ctx); err != nil {
 		return zero, false, err
 	}
-	for _, k := range v.order {
-		if u.key(v.writes[k]) == key {
-			return v.t.clone(v.writes[k]), true, nil
+	for _, w := range v.writes {
+		if u.key(w.v) == key {
+			return v.t.clone(w.v), true, nil
 		}
 	}
 	v.tx.rlock()
@@ -316,7 +361,7 @@ func (v *view[K, V]) findUnique(ctx context.Context, u *unique[K, V], key string
 	if !ok {
 		return zero, false, nil
 	}
-	if _, shadowed := v.writes[k]; shadowed {
+	if _, shadowed := v.written(k); shadowed {
 		return zero, false, nil // rewritten by this transaction under another key
 	}
 	return v.get(ctx, k)
@@ -347,13 +392,7 @@ func (v *view[K, V]) put(ctx context.Context, k K, val V, create bool) error {
 			return &psa.AlreadyExistsError{Kind: v.t.kind, Key: u.name + " " + key}
 		}
 	}
-	if v.writes == nil {
-		v.writes = map[K]V{}
-	}
-	if _, seen := v.writes[k]; !seen {
-		v.order = append(v.order, k)
-	}
-	v.writes[k] = v.t.clone(val)
+	v.write(k, v.t.clone(val))
 	return nil
 }
 
@@ -374,32 +413,43 @@ func (v *view[K, V]) list(ctx context.Context, page psa.PageRequest, read func()
 			return psa.Page[V]{}, fmt.Errorf("%w: %q", psa.ErrBadCursor, page.Cursor)
 		}
 	}
+	if len(v.writes) == 0 {
+		// Nothing written: the committed rows are the page, copied under the lock. Their
+		// group's (or table's) sequence, recorded by read, covers them all: no row read is
+		// recorded.
+		v.tx.rlock()
+		base := read()
+		start := v.from(base, page.Cursor, after)
+		out := psa.Page[V]{Items: make([]V, 0, min(len(base)-start, page.Limit))}
+		for _, k := range base[start:] {
+			if len(out.Items) == page.Limit {
+				out.Next = v.t.id(out.Items[len(out.Items)-1]).String()
+				break
+			}
+			out.Items = append(out.Items, v.t.clone(v.t.rows[k].v))
+		}
+		v.tx.runlock()
+		return out, nil
+	}
 	// The committed rows we may need, copied under the lock (the rows the transaction has
-	// written are taken from its writes below). Their group's (or table's) sequence, recorded by
-	// read, covers them all: no row read is recorded.
+	// written are taken from its writes below).
 	v.tx.rlock()
 	base := read()
-	start := 0
-	if page.Cursor != "" {
-		start, _ = slices.BinarySearchFunc(base, after, cmpKey[K])
-		if start < len(base) && base[start] == after {
-			start++
-		}
-	}
-	n := min(len(base)-start, page.Limit+len(v.order)+1)
+	start := v.from(base, page.Cursor, after)
+	n := min(len(base)-start, page.Limit+len(v.writes)+1)
 	keys := make([]K, n)
 	copy(keys, base[start:start+n])
 	vals := make([]V, n)
 	for i, k := range keys {
-		if _, shadowed := v.writes[k]; !shadowed {
+		if _, shadowed := v.written(k); !shadowed {
 			vals[i] = v.t.clone(v.t.rows[k].v)
 		}
 	}
 	v.tx.runlock()
 
-	for _, k := range v.order {
-		if i, inBase := slices.BinarySearchFunc(keys, k, cmpKey[K]); !inBase && (page.Cursor == "" || cmpKey(k, after) > 0) {
-			keys = slices.Insert(keys, i, k)
+	for _, w := range v.writes {
+		if i, inBase := slices.BinarySearchFunc(keys, w.k, cmpKey[K]); !inBase && (page.Cursor == "" || cmpKey(w.k, after) > 0) {
+			keys = slices.Insert(keys, i, w.k)
 			var zero V
 			vals = slices.Insert(vals, i, zero)
 		}
@@ -407,8 +457,8 @@ func (v *view[K, V]) list(ctx context.Context, page psa.PageRequest, read func()
 	out := psa.Page[V]{Items: make([]V, 0, min(len(keys), page.Limit))}
 	for i, k := range keys {
 		val := vals[i]
-		if w, shadowed := v.writes[k]; shadowed {
-			val = v.t.clone(w)
+		if j, shadowed := v.written(k); shadowed {
+			val = v.t.clone(v.writes[j].v)
 		}
 		if !keep(val) {
 			continue
@@ -420,6 +470,18 @@ func (v *view[K, V]) list(ctx context.Context, page psa.PageRequest, read func()
 		out.Items = append(out.Items, val)
 	}
 	return out, nil
+}
+
+// from returns the position in base (ascending) of the first key after the cursor's.
+func (v *view[K, V]) from(base []K, cursor string, after K) int {
+	if cursor == "" {
+		return 0
+	}
+	start, _ := slices.BinarySearchFunc(base, after, cmpKey[K])
+	if start < len(base) && base[start] == after {
+		start++
+	}
+	return start
 }
 
 // listAll lists every row of the table.
