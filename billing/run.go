@@ -219,8 +219,7 @@ func (s *Service) billConcurrently(ctx context.Context, ids []psa.ClientID, opts
 // turn is a client's turn to draw invoice numbers in a concurrent run: it comes when the previous
 // client's billing has ended (prev is closed).
 type turn struct {
-	prev  <-chan struct{}
-	calls int
+	prev <-chan struct{}
 }
 
 // errNotYourTurn ends a re-run transaction function that reached the numbering before its turn,
