@@ -191,8 +191,15 @@ func MoneyFromMinor(minor int64, currencyCode string) (Money, error) {
 
 // ZeroMoney returns the amount 0 of cur, with the currency's minor-unit scale (0.00 USD).
 func ZeroMoney(cur currency.Unit) Money {
-	return Money{amount: decimal.New(0, -MinorUnitScale(cur)), cur: cur}
+	scale := MinorUnitScale(cur)
+	if scale >= 0 && int(scale) < len(zeros) {
+		return Money{amount: zeros[scale], cur: cur} // decimals are immutable: one zero serves all
+	}
+	return Money{amount: decimal.New(0, -scale), cur: cur}
 }
+
+// zeros are the zero amounts at the minor-unit scales of the currencies (0 to 4 decimals).
+var zeros = [...]decimal.Decimal{decimal.New(0, 0), decimal.New(0, -1), decimal.New(0, -2), decimal.New(0, -3), decimal.New(0, -4)}
 
 // MinorUnitScale returns the number of decimal places of cur's minor unit, as
 // currency.Standard.Rounding reports it (CLDR data): USD 2, JPY 0, BHD 3, KWD 3, CLF 4. No

@@ -108,10 +108,13 @@ func All[T any](ctx context.Context, list func(ctx context.Context, page PageReq
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, p.Items...)
 		if p.Next == "" {
-			return all, nil
+			if all == nil {
+				return p.Items, nil // one page: the caller owns its items already
+			}
+			return append(all, p.Items...), nil
 		}
+		all = append(all, p.Items...)
 		if p.Next == req.Cursor {
 			return nil, fmt.Errorf("%w: listing returned cursor %q twice", ErrBadCursor, p.Next)
 		}

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -33,6 +35,15 @@ type RunOptions struct {
 	// ApplyCredit settles the new invoices from their client's credit balance (overpayments of
 	// earlier invoices, see invoice.Credit) as far as it goes.
 	ApplyCredit bool
+	// Workers is how many clients are billed at once; 0 and 1 bill them one after the other.
+	// Clients are independent, so their transactions run concurrently; each draws its invoice
+	// numbers only once the client before it (in the order of Clients, or of the store's
+	// listing) has ended, so the result, numbers included, is the same whatever the number of
+	// workers. The runner must let Workers transactions run at once.
+	Workers int
+	// Progress, when set, is called after each client with the number of clients done and
+	// their total, never concurrently.
+	Progress func(done, total int)
 }
 
 // Reason says why something was not billed.
@@ -136,13 +147,105 @@ func (s *Service) Bill(ctx context.Context, opts RunOptions) (Run, error) {
 	if opts.Preview {
 		carried = &scheme
 	}
-	for _, id := range ids {
+	if opts.Workers > 1 && len(ids) > 1 {
+		return s.billConcurrently(ctx, ids, opts, carried, run)
+	}
+	for i, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return run, err
 		}
-		run.Clients = append(run.Clients, s.billOne(ctx, id, opts, carried))
+		run.Clients = append(run.Clients, s.billOne(ctx, id, opts, carried, nil))
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(ids))
+		}
 	}
 	return run, nil
+}
+
+// billConcurrently bills ids with opts.Workers workers. Client i draws its invoice numbers once
+// client i-1 has ended (turns), so numbering follows the order of ids as in a sequential run.
+func (s *Service) billConcurrently(ctx context.Context, ids []psa.ClientID, opts RunOptions, carried *invoice.Scheme, run Run) (Run, error) {
+	results := make([]ClientRun, len(ids))
+	ended := make([]chan struct{}, len(ids))
+	for i := range ended {
+		ended[i] = make(chan struct{})
+	}
+	var (
+		next     atomic.Int64
+		mu       sync.Mutex
+		finished int
+		wg       sync.WaitGroup
+	)
+	for range min(opts.Workers, len(ids)) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(ids) {
+					return
+				}
+				var t *turn
+				if i > 0 {
+					t = &turn{prev: ended[i-1]}
+				}
+				results[i] = s.billOne(ctx, ids[i], opts, carried, t)
+				if t != nil {
+					<-t.prev // a client that failed early ends after the one before it all the same
+				}
+				close(ended[i])
+				mu.Lock()
+				finished++
+				if opts.Progress != nil {
+					opts.Progress(finished, len(ids))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	// Every client before the first one not billed (when ctx ended the run) is done.
+	for i := range ids {
+		select {
+		case <-ended[i]:
+			run.Clients = append(run.Clients, results[i])
+			continue
+		default:
+		}
+		break
+	}
+	if len(run.Clients) < len(ids) {
+		return run, ctx.Err()
+	}
+	return run, nil
+}
+
+// turn is a client's turn to draw invoice numbers in a concurrent run: it comes when the previous
+// client's billing has ended (prev is closed).
+type turn struct {
+	prev <-chan struct{}
+}
+
+// errNotYourTurn ends a re-run transaction function that reached the numbering before its turn,
+// so that it waits outside any transaction (a runner may re-run the function holding a lock
+// the previous client needs).
+var errNotYourTurn = errors.New("billing run: the previous client is not done yet")
+
+// wait waits for the turn: in the first call of a transaction function only; a later call (the
+// runner re-running the function) does not block, and gives errNotYourTurn before the turn.
+func (t *turn) wait(ctx context.Context, first bool) error {
+	if first {
+		select {
+		case <-t.prev:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	select {
+	case <-t.prev:
+		return nil
+	default:
+		return errNotYourTurn
+	}
 }
 
 func (s *Service) scheme(ctx context.Context, id psa.NumberingSchemeID) (invoice.Scheme, error) {
@@ -167,18 +270,34 @@ func (s *Service) billToClients(ctx context.Context) ([]psa.ClientID, error) {
 	return ids, err
 }
 
-// billOne bills one bill-to client in its own transaction.
-func (s *Service) billOne(ctx context.Context, id psa.ClientID, opts RunOptions, carried *invoice.Scheme) ClientRun {
+// billOne bills one bill-to client in its own transaction; t, in a concurrent run, is the
+// client's turn to draw invoice numbers.
+func (s *Service) billOne(ctx context.Context, id psa.ClientID, opts RunOptions, carried *invoice.Scheme, t *turn) ClientRun {
 	var res ClientRun
-	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		b := &bill{s: s, tx: tx, opts: opts, carried: carried}
-		var err error
-		res, err = b.client(ctx, id)
-		if err == nil && opts.Preview {
-			return errPreview
+	var err error
+	for {
+		calls := 0
+		err = s.run(ctx, func(ctx context.Context, tx Tx) error {
+			calls++
+			b := &bill{s: s, tx: tx, opts: opts, carried: carried}
+			if t != nil {
+				first := calls == 1
+				b.wait = func(ctx context.Context) error { return t.wait(ctx, first) }
+			}
+			var err error
+			res, err = b.client(ctx, id)
+			if err == nil && opts.Preview {
+				return errPreview
+			}
+			return err
+		})
+		if !errors.Is(err, errNotYourTurn) {
+			break
 		}
-		return err
-	})
+		if err = t.wait(ctx, true); err != nil {
+			break
+		}
+	}
 	if err != nil && !errors.Is(err, errPreview) {
 		res = ClientRun{ClientID: id, Err: err}
 		_ = s.run(ctx, func(ctx context.Context, tx Tx) error {
@@ -207,6 +326,8 @@ type bill struct {
 	// carried is, in a preview, the numbering scheme as the previous clients left it: a preview
 	// writes nothing, so the stored one does not move.
 	carried *invoice.Scheme
+	// wait, in a concurrent run, waits for the client's turn to draw invoice numbers.
+	wait func(ctx context.Context) error
 }
 
 // pending is an invoice line to be, with what it claims and what to do once its invoice exists.
@@ -427,25 +548,29 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 			// The host's measured quantity for the period replaces the dated quantities.
 			priced.Quantities = []contract.Quantity{{From: due.Served.Start, Quantity: q}}
 		}
-		charge, err := contract.PartCharge(k, priced, due)
+		amount, err := contract.PartAmount(k, priced, due)
 		if err != nil {
 			return err
 		}
 		key := "period " + due.Period.Start.String()
 		before := billed[key]
 		delete(billed, key)
-		if before.Currency() != charge.Amount.Currency() {
-			before = psa.ZeroMoney(charge.Amount.Currency())
-		}
-		diff, err := contract.Adjustment(charge, before)
-		if err != nil {
-			return err
+		if before.Currency() != amount.Currency() {
+			before = psa.ZeroMoney(amount.Currency())
 		}
 		if latest.Before(due.Served.End) {
 			latest = due.Served.End
 		}
-		if diff.IsZero() {
-			continue
+		if amount.Equal(before) {
+			continue // billed as it stands: the full charge (and its explanation) is not needed
+		}
+		charge, err := contract.PartCharge(k, priced, due)
+		if err != nil {
+			return err
+		}
+		diff, err := contract.Adjustment(charge, before)
+		if err != nil {
+			return err
 		}
 		explain := charge.Explain()
 		desc := fmt.Sprintf("%s, %s", p.Description, due.Served)
@@ -730,10 +855,19 @@ func (b *bill) invoices(ctx context.Context) ([]invoice.Invoice, error) {
 			order = append(order, g)
 		}
 		byGroup[g] = append(byGroup[g], p)
+		if len(order) == 1 && len(byGroup[g]) == 1 && !slices.ContainsFunc(b.lines, func(q pending) bool { return group{q.po, q.terms} != g }) {
+			byGroup[g] = b.lines // one invoice takes every line: no copy
+			break
+		}
 	}
 	regions, region, err := b.s.regionsFor(b.billTo)
 	if err != nil {
 		return nil, err
+	}
+	if b.wait != nil {
+		if err := b.wait(ctx); err != nil {
+			return nil, err
+		}
 	}
 	scheme, err := b.tx.GetScheme(ctx, b.opts.Scheme)
 	if err != nil {
@@ -771,6 +905,7 @@ func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, l
 	inv := invoice.Invoice{ID: id, Kind: invoice.InvoiceNumbers, ClientID: b.billTo.ID, Status: invoice.StatusDraft,
 		Currency: b.billTo.Billing.Currency, PONumber: po, Regions: regions, Tax: invoice.TaxOptions{Rounding: b.s.rounding},
 		CreatedAt: now, UpdatedAt: now, Version: 1}
+	inv.Lines = make([]invoice.Line, 0, len(lines))
 	for i := range lines {
 		if lines[i].line.ID, err = psa.NewID[psa.InvoiceLineID](ids); err != nil {
 			return invoice.Invoice{}, err

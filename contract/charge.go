@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
 )
@@ -64,3 +65,122 @@ func clip(p, span psa.Period) psa.Period {
 	}
 	return p.Intersect(span)
 }
+
+// PartAmount returns PartCharge(c, p, due).Amount, or the error PartCharge returns, without the
+// rest of the result: no explanation, no segments. It is for callers that compare a period's
+// charge with what has been billed for it before they build a line (a billing run recomputes
+// every period it has billed), and allocates only the amount when the numbers are small (every
+// price and quantity with at most 18 digits, as they are in practice).
+func PartAmount(c Contract, p Part, due DuePeriod) (psa.Money, error) {
+	if amount, ok := partAmountSmall(c, p, due); ok {
+		return amount, nil
+	}
+	r, err := PartCharge(c, p, due)
+	if err != nil {
+		return psa.Money{}, err
+	}
+	return r.Amount, nil
+}
+
+// partAmountSmall computes PartAmount in 64-bit integers (128 bits for the division), as
+// chargeSmall does, when the input is valid and every number fits; it reports false otherwise,
+// and PartAmount takes the general path (which reports what is invalid).
+func partAmountSmall(c Contract, p Part, due DuePeriod) (psa.Money, bool) {
+	cur := p.UnitPrice.Currency()
+	if !p.PriceSet() || p.Trial || cur == currency.XXX {
+		return psa.Money{}, false
+	}
+	pc, pe, ok := smallDecimal(p.UnitPrice.Amount())
+	if !ok {
+		return psa.Money{}, false
+	}
+	if p.DiscountPercent.IsPositive() {
+		// price x (100 - discount) / 100, exactly, for a discount of a whole percent.
+		dc, de, ok := smallDecimal(p.DiscountPercent)
+		if !ok || de != 0 || dc > 100 {
+			return psa.Money{}, false
+		}
+		if pc, ok = mulSmall(pc, 100-dc); !ok {
+			return psa.Money{}, false
+		}
+		pe -= 2
+	}
+	dc := c.DayCount
+	if dc == "" {
+		dc = ActualDays
+	}
+	period := due.Period
+	switch {
+	case period.IsEmpty(), c.Rounding != psa.RoundHalfUp && c.Rounding != psa.RoundHalfEven, !exponentSmall(pe):
+		return psa.Money{}, false
+	case dc == Thirty360:
+		if m := c.Schedule.Cycle.Months(); m == 0 || monthIndex(period.End)-monthIndex(period.Start) != m {
+			return psa.Money{}, false
+		}
+	case dc != ActualDays:
+		return psa.Money{}, false
+	}
+	pd := PeriodDays(period, c.Schedule.Cycle, dc)
+	served := clip(due.Served, p.Served(c))
+	// The segments of p.Segments(served), walked twice: for the smallest exponent, then the sum.
+	minExp, lines := int32(0), 0
+	var last psa.Date
+	for pass := range 2 {
+		var num int64
+		for i, x := range p.Quantities {
+			span := psa.Period{Start: x.From, End: served.End}
+			if i+1 < len(p.Quantities) {
+				span.End = p.Quantities[i+1].From
+			}
+			span = span.Intersect(served)
+			if span.IsEmpty() {
+				continue
+			}
+			qc, qe, ok := smallDecimal(x.Quantity)
+			if !ok || qc < 0 || !exponentSmall(qe) {
+				return psa.Money{}, false
+			}
+			e := pe + qe
+			if pass == 0 {
+				if span.Start.Before(period.Start) || span.End.After(period.End) || (lines > 0 && span.Start.Before(last)) {
+					return psa.Money{}, false // invalid: the general path says why
+				}
+				last = span.End
+				if lines == 0 || e < minExp {
+					minExp = e
+				}
+				lines++
+				continue
+			}
+			n, ok := mulSmall(pc, qc)
+			if !ok {
+				return psa.Money{}, false
+			}
+			if n, ok = mulSmall(n, int64(segmentDays(span, period, pd, dc))); !ok {
+				return psa.Money{}, false
+			}
+			if shift := e - minExp; shift >= int32(len(pow10s)) {
+				return psa.Money{}, false
+			} else if n, ok = mulSmall(n, int64(pow10s[shift])); !ok {
+				return psa.Money{}, false
+			}
+			if num, ok = addSmall(num, n); !ok {
+				return psa.Money{}, false
+			}
+		}
+		if pass == 0 && lines == 0 {
+			return psa.Money{}, false // no service in the period: an error
+		}
+		if pass == 1 {
+			amount, ok := roundSmall(num, minExp, pd, psa.MinorUnitScale(cur), c.Rounding)
+			if !ok {
+				return psa.Money{}, false
+			}
+			return mustMoney(decimal.New(amount, -psa.MinorUnitScale(cur)), cur), true
+		}
+	}
+	return psa.Money{}, false
+}
+
+// exponentSmall reports whether a decimal exponent is within ±maxExponent.
+func exponentSmall(e int32) bool { return e >= -maxExponent && e <= maxExponent }

@@ -49,16 +49,37 @@ func cloneClient(c client.Client) client.Client {
 // updated checks the domain version rule of every Update method: stored must carry the version
 // the caller read, and the value is then stored with the next version.
 func updated[K psa.ID, V any](ctx context.Context, v *view[K, V], k K, val V, version func(*V) *int64) error {
-	stored, err := v.mustGet(ctx, k)
-	if err != nil {
+	if err := v.tx.usable(ctx); err != nil {
 		return err
 	}
-	given, have := *version(&val), *version(&stored)
-	if given != have {
+	var have int64
+	if i, ok := v.written(k); ok {
+		have = *version(&v.writes[i].v)
+	} else {
+		v.tx.rlock()
+		r, ok := v.t.rows[k]
+		var seq uint64
+		if ok {
+			seq, have = r.seq, *version(&r.v)
+		}
+		v.tx.runlock()
+		v.readRow(k, seq)
+		if !ok {
+			return psa.NotFound(v.t.kind, k)
+		}
+	}
+	if v.scratch == nil {
+		v.scratch = new(V)
+	}
+	*v.scratch = val
+	if given := *version(v.scratch); given != have {
 		return &psa.VersionConflictError{Kind: v.t.kind, ID: k.String(), Given: given, Stored: have}
 	}
-	*version(&val) = given + 1
-	return v.put(ctx, k, val, false)
+	*version(v.scratch)++
+	err := v.put(ctx, k, *v.scratch, false)
+	var zero V
+	*v.scratch = zero // keep nothing of the caller's
+	return err
 }
 
 func found[V any](v V, ok bool, err error, kind, key string) (V, error) {

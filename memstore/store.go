@@ -101,22 +101,21 @@ func New() *Store {
 type Tx struct {
 	s         *Store
 	done      bool
-	exclusive bool               // runs under the store's write lock: reads take no lock and cannot go stale
-	checks    []func() bool      // re-run under the write lock at commit: all must still hold
-	applies   []func(seq uint64) // write the buffered changes at commit
+	exclusive bool // runs under the store's write lock: reads take no lock and cannot go stale
 
-	// views are the transaction's views of the tables it has touched, by table: a transaction
-	// pays only for the tables it uses.
-	views map[any]any
+	// views are the transaction's views of the tables it has touched, in the order it touched
+	// them: a transaction pays only for the tables it uses. Each records what it read, checked
+	// at commit, and buffers what it wrote, applied at commit.
+	views []txView
+}
+
+// txView is a transaction's view of one table.
+type txView struct {
+	table any // *table[K, V]
+	view  tableView
 }
 
 func (s *Store) begin(exclusive bool) *Tx { return &Tx{s: s, exclusive: exclusive} }
-
-func (tx *Tx) check(f func() bool) {
-	if !tx.exclusive {
-		tx.checks = append(tx.checks, f)
-	}
-}
 
 // rlock and runlock guard a read of committed state (nothing to do in an exclusive transaction,
 // which holds the write lock already).
@@ -141,8 +140,8 @@ func (tx *Tx) usable(ctx context.Context) error {
 
 // valid reports whether every read of tx still holds; the caller holds s.mu.
 func (tx *Tx) valid() bool {
-	for _, c := range tx.checks {
-		if !c() {
+	for _, e := range tx.views {
+		if !e.view.valid() {
 			return false
 		}
 	}
@@ -207,8 +206,8 @@ func (s *Store) finish(tx *Tx, commit bool) (committed, stale bool) {
 // apply writes tx's buffered changes as the next commit; the caller holds the write lock.
 func (s *Store) apply(tx *Tx) {
 	s.seq++
-	for _, apply := range tx.applies {
-		apply(s.seq)
+	for _, e := range tx.views {
+		e.view.applyAll(s.seq)
 	}
 }
 

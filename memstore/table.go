@@ -41,9 +41,33 @@ type unique[K psa.ID, V any] struct {
 // grouping lists the keys of the rows that share a group ID (the contacts of one client), in
 // ascending key order, with the commit sequence of each group's last change.
 type grouping[K psa.ID, V any] struct {
-	of  func(V) uuid.UUID
-	m   map[uuid.UUID][]K
-	seq map[uuid.UUID]uint64
+	of func(V) uuid.UUID
+	m  map[uuid.UUID]*group[K]
+}
+
+// group is one group of a grouping: its keys and the commit sequence of its last change (any
+// write of a row in it, or a row leaving it).
+type group[K psa.ID] struct {
+	keys []K
+	seq  uint64
+}
+
+// seqOf returns the commit sequence of the last change of group id (0 if it never had a row).
+func (g *grouping[K, V]) seqOf(id uuid.UUID) uint64 {
+	if e := g.m[id]; e != nil {
+		return e.seq
+	}
+	return 0
+}
+
+// entry returns group id, made on first use.
+func (g *grouping[K, V]) entry(id uuid.UUID) *group[K] {
+	e := g.m[id]
+	if e == nil {
+		e = &group[K]{}
+		g.m[id] = e
+	}
+	return e
 }
 
 func newTable[K psa.ID, V any](kind string, id func(V) K, clone func(V) V) *table[K, V] {
@@ -60,7 +84,7 @@ func (t *table[K, V]) addUnique(name string, key func(V) string) *unique[K, V] {
 }
 
 func (t *table[K, V]) addGrouping(of func(V) uuid.UUID) *grouping[K, V] {
-	g := &grouping[K, V]{of: of, m: map[uuid.UUID][]K{}, seq: map[uuid.UUID]uint64{}}
+	g := &grouping[K, V]{of: of, m: map[uuid.UUID]*group[K]{}}
 	t.group = append(t.group, g)
 	return g
 }
@@ -92,17 +116,18 @@ func (t *table[K, V]) apply(k K, v V, seq uint64) {
 	}
 	for _, g := range t.group {
 		ng := g.of(v)
+		e := g.entry(ng)
 		if existed {
-			og := g.of(old.v)
-			if og != ng {
-				g.m[og] = removeSorted(g.m[og], k)
-				g.seq[og] = seq
-				g.m[ng] = insertSorted(g.m[ng], k)
+			if og := g.of(old.v); og != ng {
+				o := g.m[og]
+				o.keys = removeSorted(o.keys, k)
+				o.seq = seq
+				e.keys = insertSorted(e.keys, k)
 			}
 		} else {
-			g.m[ng] = insertSorted(g.m[ng], k)
+			e.keys = insertSorted(e.keys, k)
 		}
-		g.seq[ng] = seq
+		e.seq = seq
 	}
 	if !existed {
 		t.keys = insertSorted(t.keys, k)
@@ -128,54 +153,183 @@ func removeSorted[K psa.ID](s []K, k K) []K {
 }
 
 // view is one transaction's view of a table: the committed rows under the transaction's own
-// uncommitted writes. Every read of committed state registers a check that Store.commit re-runs
-// under the write lock, so a transaction whose reads went stale is retried rather than committed.
+// uncommitted writes. Every read of committed state is recorded (the row, group, unique key or
+// table read and the commit sequence it had), and Store.finish re-checks the records under the
+// write lock, so a transaction whose reads went stale is retried rather than committed. An
+// exclusive transaction records nothing: nothing can change under it.
 type view[K psa.ID, V any] struct {
 	tx     *Tx
 	t      *table[K, V]
-	writes map[K]V
-	order  []K // written keys, in first-write order
+	writes []write[K, V] // in first-write order
+	index  map[K]int     // key -> position in writes, once there are more than a few
+
+	// scratch holds an updated row while its version is checked, so that updates allocate
+	// nothing of their own.
+	scratch *V
+
+	rowReads    []rowRead[K]
+	groupReads  []groupRead[K, V]
+	uniqueReads []uniqueRead[K, V]
+	tableReads  []uint64 // table sequences seen by listings of the whole table
+}
+
+// write is a row the transaction wrote.
+type write[K psa.ID, V any] struct {
+	k K
+	v V
+}
+
+// indexAbove is how many writes a view scans before it indexes them.
+const indexAbove = 8
+
+// written returns the position of k in v.writes.
+func (v *view[K, V]) written(k K) (int, bool) {
+	if v.index != nil {
+		i, ok := v.index[k]
+		return i, ok
+	}
+	for i := range v.writes {
+		if v.writes[i].k == k {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// write buffers val (the caller's copy) under k.
+func (v *view[K, V]) write(k K, val V) {
+	if i, ok := v.written(k); ok {
+		v.writes[i].v = val
+		return
+	}
+	v.writes = append(v.writes, write[K, V]{k, val})
+	switch n := len(v.writes); {
+	case v.index != nil:
+		v.index[k] = n - 1
+	case n > indexAbove:
+		v.index = make(map[K]int, 2*n)
+		for i, w := range v.writes {
+			v.index[w.k] = i
+		}
+	}
+}
+
+// rowRead records that row k had commit sequence seq (0: it did not exist).
+type rowRead[K psa.ID] struct {
+	k   K
+	seq uint64
+}
+
+// groupRead records that group id of g had commit sequence seq.
+type groupRead[K psa.ID, V any] struct {
+	g   *grouping[K, V]
+	id  uuid.UUID
+	seq uint64
+}
+
+// uniqueRead records that key was taken by row k in index u (ok) or free (!ok).
+type uniqueRead[K psa.ID, V any] struct {
+	u   *unique[K, V]
+	key string
+	k   K
+	ok  bool
+}
+
+// tableView is what a transaction needs of each of its views at commit.
+type tableView interface {
+	valid() bool
+	applyAll(seq uint64)
 }
 
 // viewOf returns tx's view of table t, made on first use.
 func viewOf[K psa.ID, V any](tx *Tx, t *table[K, V]) *view[K, V] {
-	if v, ok := tx.views[t]; ok {
-		return v.(*view[K, V])
+	for _, e := range tx.views {
+		if e.table == any(t) {
+			return e.view.(*view[K, V])
+		}
 	}
 	v := &view[K, V]{tx: tx, t: t}
-	if tx.views == nil {
-		tx.views = map[any]any{}
-	}
-	tx.views[t] = v
-	tx.applies = append(tx.applies, v.applyAll)
+	tx.views = append(tx.views, txView{table: t, view: v})
 	return v
 }
 
+// valid reports whether every read of v still holds; the caller holds the store's lock.
+func (v *view[K, V]) valid() bool {
+	t := v.t
+	for _, r := range v.rowReads {
+		if t.rowSeq(r.k) != r.seq {
+			return false
+		}
+	}
+	for _, r := range v.groupReads {
+		if r.g.seqOf(r.id) != r.seq {
+			return false
+		}
+	}
+	for _, r := range v.uniqueReads {
+		if k, ok := r.u.m[r.key]; ok != r.ok || k != r.k {
+			return false
+		}
+	}
+	for _, seq := range v.tableReads {
+		if t.seq != seq {
+			return false
+		}
+	}
+	return true
+}
+
 func (v *view[K, V]) applyAll(seq uint64) {
-	for _, k := range v.order {
-		v.t.apply(k, v.writes[k], seq)
+	for _, w := range v.writes {
+		v.t.apply(w.k, w.v, seq)
+	}
+}
+
+// readRow records a read of row k at seq.
+func (v *view[K, V]) readRow(k K, seq uint64) {
+	if !v.tx.exclusive {
+		v.rowReads = append(v.rowReads, rowRead[K]{k, seq})
 	}
 }
 
 // get returns a copy of the row k as the transaction sees it.
 func (v *view[K, V]) get(ctx context.Context, k K) (V, bool, error) {
-	if err := v.tx.usable(ctx); err != nil {
-		var zero V
-		return zero, false, err
+	val, ok, err := v.peek(ctx, k)
+	if ok {
+		val = v.t.clone(val)
 	}
-	if w, ok := v.writes[k]; ok {
-		return v.t.clone(w), true, nil
+	return val, ok, err
+}
+
+// peek is get without the copy: the caller must neither change nor keep what val shares.
+func (v *view[K, V]) peek(ctx context.Context, k K) (val V, ok bool, err error) {
+	if err := v.tx.usable(ctx); err != nil {
+		return val, false, err
+	}
+	if i, ok := v.written(k); ok {
+		return v.writes[i].v, true, nil
 	}
 	v.tx.rlock()
 	r, ok := v.t.rows[k]
 	var seq uint64
-	var val V
 	if ok {
-		seq, val = r.seq, v.t.clone(r.v)
+		seq, val = r.seq, r.v
 	}
 	v.tx.runlock()
-	v.tx.check(func() bool { return v.t.rowSeq(k) == seq })
+	v.readRow(k, seq)
 	return val, ok, nil
+}
+
+// has reports whether row k exists as the transaction sees it.
+func (v *view[K, V]) has(k K) bool {
+	if _, ok := v.written(k); ok {
+		return true
+	}
+	v.tx.rlock()
+	seq := v.t.rowSeq(k)
+	v.tx.runlock()
+	v.readRow(k, seq)
+	return seq != 0
 }
 
 // mustGet is get with a *psa.NotFoundError for a missing row.
@@ -193,19 +347,21 @@ func (v *view[K, V]) findUnique(ctx context.Context, u *unique[K, V], key string
 	if err := v.tx.usable(ctx); err != nil {
 		return zero, false, err
 	}
-	for _, k := range v.order {
-		if u.key(v.writes[k]) == key {
-			return v.t.clone(v.writes[k]), true, nil
+	for _, w := range v.writes {
+		if u.key(w.v) == key {
+			return v.t.clone(w.v), true, nil
 		}
 	}
 	v.tx.rlock()
 	k, ok := u.m[key]
 	v.tx.runlock()
-	v.tx.check(func() bool { k2, ok2 := u.m[key]; return ok2 == ok && k2 == k })
+	if !v.tx.exclusive {
+		v.uniqueReads = append(v.uniqueReads, uniqueRead[K, V]{u: u, key: key, k: k, ok: ok})
+	}
 	if !ok {
 		return zero, false, nil
 	}
-	if _, shadowed := v.writes[k]; shadowed {
+	if _, shadowed := v.written(k); shadowed {
 		return zero, false, nil // rewritten by this transaction under another key
 	}
 	return v.get(ctx, k)
@@ -217,11 +373,7 @@ func (v *view[K, V]) put(ctx context.Context, k K, val V, create bool) error {
 	if err := v.tx.usable(ctx); err != nil {
 		return err
 	}
-	_, exists, err := v.get(ctx, k)
-	if err != nil {
-		return err
-	}
-	switch {
+	switch exists := v.has(k); {
 	case create && exists:
 		return &psa.AlreadyExistsError{Kind: v.t.kind, Key: k.String()}
 	case !create && !exists:
@@ -240,19 +392,14 @@ func (v *view[K, V]) put(ctx context.Context, k K, val V, create bool) error {
 			return &psa.AlreadyExistsError{Kind: v.t.kind, Key: u.name + " " + key}
 		}
 	}
-	if v.writes == nil {
-		v.writes = map[K]V{}
-	}
-	if _, seen := v.writes[k]; !seen {
-		v.order = append(v.order, k)
-	}
-	v.writes[k] = v.t.clone(val)
+	v.write(k, v.t.clone(val))
 	return nil
 }
 
-// list returns the page after cursor of the keys in committed (under the read lock) merged with
-// this transaction's writes that pass keep, then the rows.
-func (v *view[K, V]) list(ctx context.Context, page psa.PageRequest, committed func() ([]K, uint64, func() uint64), keep func(V) bool) (psa.Page[V], error) {
+// list returns the page after cursor of the keys in base (committed keys in ascending order,
+// read with their rows under one read lock) merged with this transaction's writes that pass
+// keep. read is called under the lock and returns base and records the read.
+func (v *view[K, V]) list(ctx context.Context, page psa.PageRequest, read func() []K, keep func(V) bool) (psa.Page[V], error) {
 	if err := v.tx.usable(ctx); err != nil {
 		return psa.Page[V]{}, err
 	}
@@ -266,35 +413,54 @@ func (v *view[K, V]) list(ctx context.Context, page psa.PageRequest, committed f
 			return psa.Page[V]{}, fmt.Errorf("%w: %q", psa.ErrBadCursor, page.Cursor)
 		}
 	}
-	v.tx.rlock()
-	base, seq, seqNow := committed()
-	start := 0
-	if page.Cursor != "" {
-		start, _ = slices.BinarySearchFunc(base, after, cmpKey[K])
-		if start < len(base) && base[start] == after {
-			start++
+	if len(v.writes) == 0 {
+		// Nothing written: the committed rows are the page, copied under the lock. Their
+		// group's (or table's) sequence, recorded by read, covers them all: no row read is
+		// recorded.
+		v.tx.rlock()
+		base := read()
+		start := v.from(base, page.Cursor, after)
+		out := psa.Page[V]{Items: make([]V, 0, min(len(base)-start, page.Limit))}
+		for _, k := range base[start:] {
+			if len(out.Items) == page.Limit {
+				out.Next = v.t.id(out.Items[len(out.Items)-1]).String()
+				break
+			}
+			out.Items = append(out.Items, v.t.clone(v.t.rows[k].v))
 		}
+		v.tx.runlock()
+		return out, nil
 	}
-	// Copy the tail we may need: the committed slice can change once the lock is released.
-	var cand []K
-	for i := start; i < len(base) && len(cand) <= page.Limit+len(v.order); i++ {
-		cand = append(cand, base[i])
+	// The committed rows we may need, copied under the lock (the rows the transaction has
+	// written are taken from its writes below).
+	v.tx.rlock()
+	base := read()
+	start := v.from(base, page.Cursor, after)
+	n := min(len(base)-start, page.Limit+len(v.writes)+1)
+	keys := make([]K, n)
+	copy(keys, base[start:start+n])
+	vals := make([]V, n)
+	for i, k := range keys {
+		if _, shadowed := v.written(k); !shadowed {
+			vals[i] = v.t.clone(v.t.rows[k].v)
+		}
 	}
 	v.tx.runlock()
-	v.tx.check(func() bool { return seqNow() == seq })
 
-	for _, k := range v.order {
-		if _, inBase := slices.BinarySearchFunc(cand, k, cmpKey[K]); !inBase && (page.Cursor == "" || cmpKey(k, after) > 0) {
-			cand = insertSorted(cand, k)
+	for _, w := range v.writes {
+		if i, inBase := slices.BinarySearchFunc(keys, w.k, cmpKey[K]); !inBase && (page.Cursor == "" || cmpKey(w.k, after) > 0) {
+			keys = slices.Insert(keys, i, w.k)
+			var zero V
+			vals = slices.Insert(vals, i, zero)
 		}
 	}
-	out := psa.Page[V]{}
-	for _, k := range cand {
-		val, ok, err := v.get(ctx, k)
-		if err != nil {
-			return psa.Page[V]{}, err
+	out := psa.Page[V]{Items: make([]V, 0, min(len(keys), page.Limit))}
+	for i, k := range keys {
+		val := vals[i]
+		if j, shadowed := v.written(k); shadowed {
+			val = v.t.clone(v.writes[j].v)
 		}
-		if !ok || !keep(val) {
+		if !keep(val) {
 			continue
 		}
 		if len(out.Items) == page.Limit {
@@ -306,18 +472,42 @@ func (v *view[K, V]) list(ctx context.Context, page psa.PageRequest, committed f
 	return out, nil
 }
 
+// from returns the position in base (ascending) of the first key after the cursor's.
+func (v *view[K, V]) from(base []K, cursor string, after K) int {
+	if cursor == "" {
+		return 0
+	}
+	start, _ := slices.BinarySearchFunc(base, after, cmpKey[K])
+	if start < len(base) && base[start] == after {
+		start++
+	}
+	return start
+}
+
 // listAll lists every row of the table.
 func (v *view[K, V]) listAll(ctx context.Context, page psa.PageRequest) (psa.Page[V], error) {
 	t := v.t
-	return v.list(ctx, page, func() ([]K, uint64, func() uint64) {
-		return t.keys, t.seq, func() uint64 { return t.seq }
+	return v.list(ctx, page, func() []K {
+		if !v.tx.exclusive {
+			v.tableReads = append(v.tableReads, t.seq)
+		}
+		return t.keys
 	}, func(V) bool { return true })
 }
 
 // listGroup lists the rows of group id in grouping g.
 func (v *view[K, V]) listGroup(ctx context.Context, g *grouping[K, V], id uuid.UUID, page psa.PageRequest) (psa.Page[V], error) {
-	return v.list(ctx, page, func() ([]K, uint64, func() uint64) {
-		return g.m[id], g.seq[id], func() uint64 { return g.seq[id] }
+	return v.list(ctx, page, func() []K {
+		e := g.m[id]
+		var seq uint64
+		var keys []K
+		if e != nil {
+			keys, seq = e.keys, e.seq
+		}
+		if !v.tx.exclusive {
+			v.groupReads = append(v.groupReads, groupRead[K, V]{g: g, id: id, seq: seq})
+		}
+		return keys
 	}, func(val V) bool { return g.of(val) == id })
 }
 

@@ -239,6 +239,14 @@ func (c Calendar) Compile() (*Hours, error) {
 	h.holidays = slices.Clone(c.Holidays)
 	slices.SortFunc(h.holidays, psa.Date.Compare)
 	h.holidays = slices.Compact(h.holidays)
+	h.holidaySec = make([]int64, len(h.holidays)+1)
+	for i, d := range h.holidays {
+		var sec int64
+		for _, c := range h.week[d.Weekday()] {
+			sec += c.end - c.start
+		}
+		h.holidaySec[i+1] = h.holidaySec[i] + sec
+	}
 	for _, md := range c.Yearly {
 		h.yearly[md.Month] |= 1 << md.Day
 	}
@@ -288,6 +296,10 @@ type Hours struct {
 	weekSec int64
 	// holidays are the one-off holidays, sorted, without duplicates.
 	holidays []psa.Date
+	// holidaySec[i] is the working time, in seconds, of the weekdays of holidays[:i] (as if
+	// they were not holidays): what skipping a stretch of weeks with holidays i to j in it
+	// takes off h.weekSec per week is holidaySec[j] - holidaySec[i].
+	holidaySec []int64
 	// yearly has bit d of yearly[m] set when month m day d is a yearly holiday.
 	yearly [13]uint32
 	// yearlyDays lists the yearly holidays in calendar order.
@@ -345,9 +357,10 @@ func (h *Hours) IsHoliday(d psa.Date) bool {
 // BusinessTime(a, c) for a <= b <= c. On a 24x7 calendar it is to.Sub(from). A result beyond
 // the largest time.Duration (about 292 years) saturates.
 //
-// It works interval by interval and day by day, and skips whole weeks that have no holiday and
-// no clock change in one step, so its cost grows with the holidays and clock changes between
-// from and to, not with the length of the span.
+// It works interval by interval and day by day, and skips whole weeks that have no yearly
+// holiday and no clock change in one step (taking off the working time of their one-off
+// holidays), so its cost grows with the yearly holidays and clock changes between from and to,
+// not with the length of the span or its one-off holidays.
 func (h *Hours) BusinessTime(from, to time.Time) time.Duration {
 	if !to.After(from) {
 		return 0
@@ -380,8 +393,8 @@ func (h *Hours) BusinessTime(from, to time.Time) time.Duration {
 			break
 		}
 		// Whole weeks that end before to.
-		if k := w.skipWeeks((ts - w.m0) / secondsPerWeek); k > 0 {
-			secs += k * h.weekSec
+		if k, s := w.skipWeeks((ts - w.m0) / secondsPerWeek); k > 0 {
+			secs += s
 		}
 	}
 	if secs >= math.MaxInt64/int64(time.Second)-1 {
@@ -404,8 +417,9 @@ func (h *Hours) BusinessTime(from, to time.Time) time.Duration {
 // When the target cannot be reached (the calendar has no working time for ten years in a row
 // after t, because every day is a holiday, or the deadline would fall after 9999-12-31T23:59:59Z)
 // AddBusiness returns that far instant, 9999-12-31T23:59:59Z in UTC (or t when t is later): a
-// deadline that never comes. TryAddBusiness reports this case. AddBusiness never loops forever; its cost
-// grows with the days it crosses, and it skips whole weeks without holidays or clock changes.
+// deadline that never comes. TryAddBusiness reports this case. AddBusiness never loops forever;
+// it skips whole weeks without yearly holidays or clock changes, one-off holidays or not, so its
+// cost grows with the yearly holidays and clock changes it crosses, not with the target.
 func (h *Hours) AddBusiness(t time.Time, d time.Duration) time.Time {
 	r, _ := h.TryAddBusiness(t, d)
 	return r
@@ -447,11 +461,15 @@ func (h *Hours) TryAddBusiness(t time.Time, d time.Duration) (time.Time, bool) {
 		if !w.next() {
 			break
 		}
-		// Whole weeks, as long as the deadline lies beyond them.
+		// Whole weeks, as long as the deadline lies beyond them (they hold at most weekNs each).
 		if weekNs > 0 && r > weekNs {
-			if k := w.skipWeeks((r - 1) / weekNs); k > 0 {
-				r -= k * weekNs
-				idle = 0
+			if k, s := w.skipWeeks((r - 1) / weekNs); k > 0 {
+				r -= s * int64(time.Second)
+				if s > 0 {
+					idle = 0
+				} else {
+					idle += int(min(7*k, maxIdleDays))
+				}
 			}
 		}
 	}
@@ -722,18 +740,17 @@ func (w *walker) load() {
 }
 
 // skipWeeks moves the walker, which stands at the start of its current day, over up to limit
-// whole weeks in which nothing irregular happens: no one-off or yearly holiday, one UTC offset
-// throughout, far from the end of the range. Each week skipped holds h.weekSec of working time.
-// It returns the number of weeks skipped.
-func (w *walker) skipWeeks(limit int64) int64 {
+// whole weeks in which nothing irregular happens: no yearly holiday, one UTC offset throughout,
+// far from the end of the range. One-off holidays may lie in them: each week skipped holds
+// h.weekSec of working time less that of its one-off holidays' weekdays, found by binary search
+// and the prefix sums of Compile, so that the cost does not grow with the holidays skipped. It
+// returns the number of weeks skipped and their working time in seconds.
+func (w *walker) skipWeeks(limit int64) (weeks, secs int64) {
 	h := w.h
 	if limit <= 0 || !w.lin || w.date.Before(w.skipFrom) {
-		return 0
+		return 0, 0
 	}
 	days := min(limit, math.MaxInt32/7) * 7
-	if w.hol < len(h.holidays) {
-		days = min(days, int64(psa.DaysBetween(w.date, h.holidays[w.hol])))
-	}
 	if len(h.yearlyDays) > 0 {
 		stale := !w.nextYOK ||
 			!w.nextY.IsZero() && w.nextY.Before(w.date) ||
@@ -758,12 +775,15 @@ func (w *walker) skipWeeks(limit int64) int64 {
 		// Something irregular happens on day date+days (or the limit is too small, and it only
 		// shrinks): no week can be skipped before that day has passed.
 		w.skipFrom = w.date.AddDays(int(days) + 1)
-		return 0
+		return 0, 0
 	}
 	w.date = w.date.AddDays(int(7 * k))
 	w.setCivil()
-	w.load() // hol still points at the first one-off holiday on or after the new date
-	return k
+	from := w.hol
+	skipped, _ := slices.BinarySearchFunc(h.holidays[from:], w.date, psa.Date.Compare)
+	w.hol = from + skipped // the first one-off holiday on or after the new date
+	w.load()
+	return k, k*h.weekSec - (h.holidaySec[w.hol] - h.holidaySec[from])
 }
 
 // nextYearly returns the first yearly holiday on or after d. When there is none within the

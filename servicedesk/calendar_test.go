@@ -1213,3 +1213,39 @@ func BenchmarkBusinessTime(b *testing.B) {
 		})
 	}
 }
+
+// TestHoursMatchReferenceLongSpansDenseHolidays checks the week skipping over one-off holidays
+// against the reference: random calendars with up to 200 one-off holidays (some weeks with
+// several, some on closed days, duplicates), spans of up to 400 days, and AddBusiness targets
+// up to the business time of such a span.
+func TestHoursMatchReferenceLongSpansDenseHolidays(t *testing.T) {
+	cases := 600
+	if testing.Short() {
+		cases = 100
+	}
+	rng := rand.New(rand.NewPCG(2026, 12))
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range cases {
+		zone := calZones[rng.IntN(len(calZones))]
+		c := calRandomCalendar(rng, zone, psa.DateOf(base))
+		for range rng.IntN(200) {
+			c.Holidays = append(c.Holidays, psa.DateOf(base).AddDays(rng.IntN(500)))
+		}
+		h := calCompile(t, c)
+		from := calRandomInstant(rng, h, base, 60)
+		to := from.Add(time.Duration(rng.Int64N(int64(400 * 24 * time.Hour))))
+		ref := calNewRef(t, c, from, to)
+		want := ref.businessTime(from, to)
+		if got := h.BusinessTime(from, to); got != want {
+			js, _ := json.Marshal(c)
+			t.Fatalf("case %d: calendar %s\nBusinessTime(%s, %s) = %v, reference %v", i, js, from, to, got, want)
+		}
+		if want > 0 {
+			d := time.Duration(rng.Int64N(int64(want))) + 1
+			if got := h.AddBusiness(from, d); ref.businessTime(from, got) != d || ref.businessTime(from, got.Add(-1)) >= d {
+				js, _ := json.Marshal(c)
+				t.Fatalf("case %d: calendar %s\nAddBusiness(%s, %v) = %v", i, js, from, d, got)
+			}
+		}
+	}
+}
