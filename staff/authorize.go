@@ -102,6 +102,8 @@ func (e *PermissionError) Error() string {
 			return fmt.Sprintf("psa: %s holds security level %q, which is not API-only", p, level)
 		}
 		return fmt.Sprintf("psa: %s holds security level %q, which is for API users only", p, level)
+	case ReasonUnidentified:
+		return fmt.Sprintf("psa: %s refused: the principal names neither a staff member nor an API user", e.Permission())
 	case ReasonInactive, ReasonLocked:
 		return fmt.Sprintf("psa: %s is %s", p, e.Reason)
 	}
