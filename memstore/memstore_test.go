@@ -9,6 +9,7 @@ import (
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/servicedesk"
+	"github.com/psakit/psa/staff"
 	"github.com/psakit/psa/storetest"
 )
 
@@ -22,6 +23,7 @@ func TestConformance(t *testing.T) {
 			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 			Invoice:     memstore.Runner[invoice.Tx](s),
 			Billing:     memstore.Runner[billing.Tx](s),
+			Staff:       memstore.Runner[staff.Tx](s),
 		}
 	})
 }

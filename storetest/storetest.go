@@ -12,6 +12,7 @@ import (
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
+	"github.com/psakit/psa/staff"
 )
 
 // Harness is one fresh, empty store under test, seen through the transaction runners of the
@@ -39,6 +40,10 @@ type Harness struct {
 	// an invoice.Tx and a client.Tx, so one of its transactions can read and write all of them
 	// together, as billing.Service does.
 	Billing psa.Runner[billing.Tx]
+	// Staff runs transactions over the stores of package staff (security levels, staff members,
+	// API users) on the same store as Client. A staff.Tx is also a client.ClientStore, so one of
+	// its transactions can read clients' account teams, as staff.Service does.
+	Staff psa.Runner[staff.Tx]
 }
 
 // NewHarness returns a fresh, empty store for one test; it registers its own cleanup with
@@ -84,7 +89,7 @@ type testCase struct {
 
 // cases returns every case of the suite, in a fixed order.
 func cases() []testCase {
-	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases(), billingCases())
+	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases(), billingCases(), staffCases())
 }
 
 // missing returns the names of the runners among names that are nil in h.
