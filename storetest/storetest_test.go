@@ -24,6 +24,7 @@ import (
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/servicedesk"
+	"github.com/psakit/psa/staff"
 	"github.com/psakit/psa/storetest"
 )
 
@@ -44,6 +45,8 @@ type mutant struct {
 	wrapDesk     func(run psa.Runner[servicedesk.Tx]) psa.Runner[servicedesk.Tx]
 	wrapInvoice  func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx]
 	wrapBilling  func(run psa.Runner[billing.Tx]) psa.Runner[billing.Tx]
+	// wrapStaff turns the staff runner of a fresh memstore into the mutant's.
+	wrapStaff func(run psa.Runner[staff.Tx]) psa.Runner[staff.Tx]
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -78,6 +81,7 @@ func TestMutant(t *testing.T) {
 			ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 			Invoice:     memstore.Runner[invoice.Tx](s),
 			Billing:     memstore.Runner[billing.Tx](s),
+			Staff:       memstore.Runner[staff.Tx](s),
 		}
 		if m.wrap != nil {
 			h.Client = m.wrap(h.Client)
@@ -93,6 +97,9 @@ func TestMutant(t *testing.T) {
 		}
 		if m.wrapBilling != nil {
 			h.Billing = m.wrapBilling(h.Billing)
+		}
+		if m.wrapStaff != nil {
+			h.Staff = m.wrapStaff(h.Staff)
 		}
 		return h
 	})
@@ -139,6 +146,7 @@ func TestNilRunnerSkips(t *testing.T) {
 		"--- SKIP: TestMutant/RoundTripInvoice ", "Harness.Invoice is nil",
 		"--- SKIP: TestMutant/ConcurrentFinalization ", "Harness.Client and Harness.Invoice are nil",
 		"--- SKIP: TestMutant/RoundTripSalesItem ", "Harness.Billing is nil",
+		"--- SKIP: TestMutant/RoundTripSecurityLevel ", "Harness.Staff is nil",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness without runners lacks %q:\n%s", want, out)
@@ -574,7 +582,7 @@ var clientMutants = []mutant{
 }
 
 // mutants are the broken stores TestSuiteCatchesBrokenStores runs the suite against.
-var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants, billingMutants)
+var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants, billingMutants, staffMutants)
 
 // contractTxMutant wraps a contract transaction; each mutant overrides what it breaks through the
 // function fields.
