@@ -129,7 +129,7 @@ var staffMutants = []mutant{
 	},
 	{
 		name: "staff-commits-on-error", breaks: "commits what a staff transaction wrote although fn returned an error",
-		kills: []string{"StaffRollback", "DeleteSecurityLevel"},
+		kills:     []string{"StaffRollback", "DeleteSecurityLevel"},
 		wrapStaff: commitsOnError[staff.Tx],
 	},
 	{
