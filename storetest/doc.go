@@ -3,7 +3,7 @@
 // client.ContactStore, client.AssetStore, contract.ContractStore, contract.PartStore,
 // contract.HistoryStore, servicedesk.TicketStore, servicedesk.TimeStore, servicedesk.ConfigStore,
 // invoice.SchemeStore, invoice.InvoiceStore, billing.SalesItemStore, billing.ClaimStore,
-// billing.UsageStore) on one transaction type, provides a runner, and
+// billing.UsageStore, staff.LevelStore, staff.MemberStore, staff.APIUserStore) on one transaction type, provides a runner, and
 // runs this suite until it passes. The in-memory store (memstore) passes it, and so must every
 // store the project ships.
 //
@@ -22,6 +22,7 @@
 //				ServiceDesk: psa.Adapt[servicedesk.Tx](run),
 //				Invoice:     psa.Adapt[invoice.Tx](run),
 //				Billing:     psa.Adapt[billing.Tx](run),
+//				Staff:       psa.Adapt[staff.Tx](run),
 //			}
 //		})
 //	}
@@ -35,6 +36,7 @@
 //		ServiceDesk: memstore.Runner[servicedesk.Tx](s),
 //		Invoice:     memstore.Runner[invoice.Tx](s),
 //		Billing:     memstore.Runner[billing.Tx](s),
+//		Staff:       memstore.Runner[staff.Tx](s),
 //	}
 //
 // # What it checks
@@ -74,6 +76,10 @@
 //   - invoice numbering: concurrent transactions that each read a numbering scheme and store it
 //     with its counter incremented lose no update, and invoice.Service, run on Harness.Invoice,
 //     finalizes drafts from several goroutines at once with the numbers 1 to n, each once;
+//   - staff access: security levels with every permission, the account-team limit and the
+//     API-only flag, unique non-empty level Names and API user Usernames, staff members and API
+//     users listed per level, and DeleteSecurityLevel under the version rule, after which the
+//     level is gone from every read and its ID and Name are free;
 //   - contract history: entries only appended, listed per contract in ascending Seq order, a taken
 //     (ContractID, Seq) refused with *psa.AlreadyExistsError, no history an empty list, and
 //     concurrent appends losing no entry;
