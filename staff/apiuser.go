@@ -128,6 +128,7 @@ type LoginError struct {
 	Username string
 }
 
+// Error names the username, never the secret.
 func (e *LoginError) Error() string {
 	return fmt.Sprintf("psa: API login as %q failed: unknown username or wrong secret", e.Username)
 }

@@ -20,6 +20,7 @@ type Principal struct {
 // IsAPIUser reports whether p is an API user.
 func (p Principal) IsAPIUser() bool { return !psa.IsNil(p.APIUser) }
 
+// String names p for messages: "staff <id>" or "API user <id>".
 func (p Principal) String() string {
 	switch {
 	case !psa.IsNil(p.Staff) && !psa.IsNil(p.APIUser):
@@ -86,6 +87,7 @@ type PermissionError struct {
 // Permission returns the permission that was asked for.
 func (e *PermissionError) Permission() Permission { return Permission{e.Area, e.Action} }
 
+// Error names the principal, and the missing permission or the rule that refused it.
 func (e *PermissionError) Error() string {
 	p, level := e.Principal, e.Principal.Level.Name
 	switch e.Reason {

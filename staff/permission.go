@@ -112,6 +112,7 @@ type Permission struct {
 	Action Action
 }
 
+// String returns "area:action".
 func (p Permission) String() string { return string(p.Area) + ":" + string(p.Action) }
 
 // Valid reports whether p's area supports p's action.
@@ -206,6 +207,7 @@ func (p Permissions) IsZero() bool { return p == Permissions{} }
 // Equal reports whether p and o grant the same permissions.
 func (p Permissions) Equal(o Permissions) bool { return p == o }
 
+// String returns the text form of p: its permissions in canonical order, separated by commas.
 func (p Permissions) String() string {
 	grants := p.Grants()
 	s := make([]string, len(grants))

@@ -281,6 +281,26 @@ func (s *Service) UpdateMember(ctx context.Context, m Member) (Member, error) {
 	return m, nil
 }
 
+// Members returns every staff member in ascending ID order.
+func (s *Service) Members(ctx context.Context) ([]Member, error) {
+	var out []Member
+	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
+		out, err = psa.All(ctx, tx.ListAllMembers)
+		return err
+	})
+	return out, err
+}
+
+// APIUsers returns every API user in ascending ID order.
+func (s *Service) APIUsers(ctx context.Context) ([]APIUser, error) {
+	var out []APIUser
+	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
+		out, err = psa.All(ctx, tx.ListAllAPIUsers)
+		return err
+	})
+	return out, err
+}
+
 // Member returns the staff member with id, or a *psa.NotFoundError.
 func (s *Service) Member(ctx context.Context, id psa.StaffID) (Member, error) {
 	var m Member

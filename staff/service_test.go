@@ -177,6 +177,9 @@ func TestMembers(t *testing.T) {
 	require.ErrorIs(t, err, psa.ErrPrecondition)
 	require.ErrorContains(t, err, "is held by staff member "+manager.String())
 
+	members, err := f.svc.Members(ctx)
+	require.NoError(t, err)
+	require.Len(t, members, 3)
 	f.putClient(t, acme)
 	pm, err := f.svc.StaffPrincipal(ctx, member)
 	require.NoError(t, err)
@@ -352,6 +355,11 @@ func TestAPIUserGeneratedUsername(t *testing.T) {
 		require.Equal(t, c.User.ID, p.APIUser)
 	}
 	require.NotEqual(t, a.User.Username, b.User.Username)
+	all, err := f.svc.APIUsers(ctx)
+	require.NoError(t, err)
+	if d := cmp.Diff([]staff.APIUser{a.User, b.User}, all); d != "" {
+		t.Errorf("APIUsers (-want +got):\n%s", d)
+	}
 	require.NotEqual(t, a.Secret, b.Secret)
 }
 
