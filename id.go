@@ -56,6 +56,10 @@ type (
 	PortalUserID struct{ uuid.UUID }
 	// MessageID identifies a portal message.
 	MessageID struct{ uuid.UUID }
+	// SecurityLevelID identifies a staff security level: a named set of permissions.
+	SecurityLevelID struct{ uuid.UUID }
+	// APIUserID identifies an API user: a non-human login for an integration.
+	APIUserID struct{ uuid.UUID }
 )
 
 // ID is the constraint satisfied by every typed identifier of the library.

@@ -10,6 +10,7 @@ import (
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
+	"github.com/psakit/psa/staff"
 	"github.com/psakit/psa/storetest"
 )
 
@@ -24,6 +25,7 @@ func TestConformance(t *testing.T) {
 			Invoice:     memstore.Runner[invoice.Tx](s),
 			Billing:     memstore.Runner[billing.Tx](s),
 			Portal:      memstore.Runner[portal.Tx](s),
+			Staff:       memstore.Runner[staff.Tx](s),
 		}
 	})
 }

@@ -36,6 +36,8 @@ type Store struct {
 	mu  sync.RWMutex
 	seq uint64 // commit sequence
 
+	staff *staffTables
+
 	clients  *table[psa.ClientID, client.Client]
 	contacts *table[psa.ContactID, client.Contact]
 	assets   *table[psa.AssetID, client.Asset]
@@ -88,6 +90,7 @@ type Store struct {
 func New() *Store {
 	s := &Store{}
 	s.initClients()
+	s.initStaff()
 	s.initContracts()
 	s.initServiceDesk()
 	s.initInvoices()

@@ -3,9 +3,9 @@
 // client.ContactStore, client.AssetStore, contract.ContractStore, contract.PartStore,
 // contract.HistoryStore, servicedesk.TicketStore, servicedesk.TimeStore, servicedesk.ConfigStore,
 // invoice.SchemeStore, invoice.InvoiceStore, billing.SalesItemStore, billing.ClaimStore,
-// billing.UsageStore, and the stores of package portal) on one transaction type, provides a runner, and
-// runs this suite until it passes. The in-memory store (memstore) passes it, and so must every
-// store the project ships.
+// billing.UsageStore, the stores of package portal, staff.LevelStore, staff.MemberStore,
+// staff.APIUserStore) on one transaction type, provides a runner, and runs this suite until it
+// passes. The in-memory store (memstore) passes it, and so must every store the project ships.
 //
 // The suite uses only the standard testing package and go-cmp, so a host runs it unchanged from
 // an ordinary test. NewHarness returns a fresh, empty store for one case, with its runners, and
@@ -23,6 +23,7 @@
 //				Invoice:     psa.Adapt[invoice.Tx](run),
 //				Billing:     psa.Adapt[billing.Tx](run),
 //				Portal:      psa.Adapt[portal.Tx](run),
+//				Staff:       psa.Adapt[staff.Tx](run),
 //			}
 //		})
 //	}
@@ -37,6 +38,7 @@
 //		Invoice:     memstore.Runner[invoice.Tx](s),
 //		Billing:     memstore.Runner[billing.Tx](s),
 //		Portal:      memstore.Runner[portal.Tx](s),
+//		Staff:       memstore.Runner[staff.Tx](s),
 //	}
 //
 // # What it checks
@@ -76,6 +78,10 @@
 //   - invoice numbering: concurrent transactions that each read a numbering scheme and store it
 //     with its counter incremented lose no update, and invoice.Service, run on Harness.Invoice,
 //     finalizes drafts from several goroutines at once with the numbers 1 to n, each once;
+//   - staff access: security levels with every permission, the account-team limit and the
+//     API-only flag, unique non-empty level Names and API user Usernames, staff members and API
+//     users listed per level, and DeleteSecurityLevel under the version rule, after which the
+//     level is gone from every read and its ID and Name are free;
 //   - contract history: entries only appended, listed per contract in ascending Seq order, a taken
 //     (ContractID, Seq) refused with *psa.AlreadyExistsError, no history an empty list, and
 //     concurrent appends losing no entry;

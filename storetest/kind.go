@@ -121,11 +121,13 @@ type reader[Tx, V any] struct {
 	read func(ctx context.Context, tx Tx) ([]V, error)
 }
 
-// noun returns the kind's name in lower case, words apart ("time entry").
+// noun returns the kind's name in lower case, words apart ("time entry"), an initialism kept
+// together ("APIUser": "api user").
 func (k kind[Tx, K, O, V]) noun() string {
 	var b strings.Builder
-	for i, r := range k.name {
-		if i > 0 && unicode.IsUpper(r) {
+	rs := []rune(k.name)
+	for i, r := range rs {
+		if i > 0 && unicode.IsUpper(r) && (unicode.IsLower(rs[i-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1])) {
 			b.WriteByte(' ')
 		}
 		b.WriteRune(unicode.ToLower(r))

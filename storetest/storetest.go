@@ -13,6 +13,7 @@ import (
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
+	"github.com/psakit/psa/staff"
 )
 
 // Harness is one fresh, empty store under test, seen through the transaction runners of the
@@ -44,6 +45,10 @@ type Harness struct {
 	// roles, settings, messages, to-do items, news, knowledge-base articles) on the same store as
 	// Client. A portal.Tx is also a servicedesk.Tx, an invoice.Tx and a client.Tx.
 	Portal psa.Runner[portal.Tx]
+	// Staff runs transactions over the stores of package staff (security levels, staff members,
+	// API users) on the same store as Client. A staff.Tx is also a client.ClientStore, so one of
+	// its transactions can read clients' account teams, as staff.Service does.
+	Staff psa.Runner[staff.Tx]
 }
 
 // NewHarness returns a fresh, empty store for one test; it registers its own cleanup with
@@ -89,7 +94,7 @@ type testCase struct {
 
 // cases returns every case of the suite, in a fixed order.
 func cases() []testCase {
-	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases(), billingCases(), portalCases())
+	return slices.Concat(clientCases(), contractCases(), serviceDeskCases(), invoiceCases(), billingCases(), portalCases(), staffCases())
 }
 
 // missing returns the names of the runners among names that are nil in h.

@@ -25,6 +25,7 @@ import (
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
+	"github.com/psakit/psa/staff"
 	"github.com/psakit/psa/storetest"
 )
 
@@ -46,6 +47,8 @@ type mutant struct {
 	wrapInvoice  func(run psa.Runner[invoice.Tx]) psa.Runner[invoice.Tx]
 	wrapBilling  func(run psa.Runner[billing.Tx]) psa.Runner[billing.Tx]
 	wrapPortal   func(run psa.Runner[portal.Tx]) psa.Runner[portal.Tx]
+	// wrapStaff turns the staff runner of a fresh memstore into the mutant's.
+	wrapStaff func(run psa.Runner[staff.Tx]) psa.Runner[staff.Tx]
 }
 
 const mutantEnv = "STORETEST_MUTANT"
@@ -81,6 +84,7 @@ func TestMutant(t *testing.T) {
 			Invoice:     memstore.Runner[invoice.Tx](s),
 			Billing:     memstore.Runner[billing.Tx](s),
 			Portal:      memstore.Runner[portal.Tx](s),
+			Staff:       memstore.Runner[staff.Tx](s),
 		}
 		if m.wrap != nil {
 			h.Client = m.wrap(h.Client)
@@ -99,6 +103,9 @@ func TestMutant(t *testing.T) {
 		}
 		if m.wrapPortal != nil {
 			h.Portal = m.wrapPortal(h.Portal)
+		}
+		if m.wrapStaff != nil {
+			h.Staff = m.wrapStaff(h.Staff)
 		}
 		return h
 	})
@@ -146,6 +153,7 @@ func TestNilRunnerSkips(t *testing.T) {
 		"--- SKIP: TestMutant/ConcurrentFinalization ", "Harness.Client and Harness.Invoice are nil",
 		"--- SKIP: TestMutant/RoundTripSalesItem ", "Harness.Billing is nil",
 		"--- SKIP: TestMutant/RoundTripPortal ", "Harness.Portal is nil",
+		"--- SKIP: TestMutant/RoundTripSecurityLevel ", "Harness.Staff is nil",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output of the suite on a Harness without runners lacks %q:\n%s", want, out)
@@ -581,7 +589,7 @@ var clientMutants = []mutant{
 }
 
 // mutants are the broken stores TestSuiteCatchesBrokenStores runs the suite against.
-var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants, billingMutants, portalMutants)
+var mutants = slices.Concat(clientMutants, contractMutants, deskMutants, invoiceMutants, billingMutants, portalMutants, staffMutants)
 
 // contractTxMutant wraps a contract transaction; each mutant overrides what it breaks through the
 // function fields.
