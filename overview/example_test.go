@@ -46,6 +46,7 @@ func ExampleService_View() {
 	//   contacts:  1 (1 active), 0 sub-organizations, 0 assets
 	//   tickets:   0 open, 0 resolved, 0 closed
 	//   invoices:  0 (no billing currency)
+	//   portal:    0 contacts with access
 	//   SLA:       no policy applies
 	// 88 40 [endpoints security backups communications]
 }

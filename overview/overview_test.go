@@ -16,6 +16,7 @@ import (
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/overview"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -28,6 +29,7 @@ type tenant struct {
 	desk      *servicedesk.Service
 	invoices  *invoice.Service
 	billing   *billing.Service
+	portal    *portal.Service
 	scheme    invoice.Scheme
 	calls     int // store calls made by overview reads through counted
 }
@@ -42,6 +44,10 @@ func newTenant(t *testing.T) *tenant {
 	e.invoices = invoice.NewService(memstore.Runner[invoice.Tx](e.store), &invoice.Options{Options: opts})
 	var err error
 	e.billing, err = billing.NewService(memstore.Runner[billing.Tx](e.store), &billing.Options{Options: opts})
+	require.NoError(t, err)
+	hasher, err := portal.NewPBKDF2(1000, nil)
+	require.NoError(t, err)
+	e.portal, err = portal.NewService(memstore.Runner[portal.Tx](e.store), &portal.Options{Options: opts, Hasher: hasher})
 	require.NoError(t, err)
 	tmpl, err := invoice.ParseTemplate("INV-{SEQ:4}")
 	require.NoError(t, err)
@@ -172,6 +178,18 @@ func (e *tenant) story(t *testing.T) client.Client {
 
 	e.at(2026, 11, 19, 9, 0)
 	e.ticket(t, acme, "VPN down", servicedesk.SourceEmail, psa.ContactID{})
+	e.at(2026, 11, 20, 11, 0)
+	inv, err := e.portal.Invite(t.Context(), ann.ID)
+	require.Error(t, err, "Ann has no portal access yet")
+	_, err = e.portal.Enable(t.Context(), ann.ID, portal.Access{RoleID: portal.ExternalUser.ID})
+	require.NoError(t, err)
+	inv, err = e.portal.Invite(t.Context(), ann.ID)
+	require.NoError(t, err)
+	const password = "correct horse battery staple"
+	_, err = e.portal.AcceptInvitation(t.Context(), inv.Token, password, password)
+	require.NoError(t, err)
+	_, err = e.portal.Login(t.Context(), "ann@acme.example", password)
+	require.NoError(t, err)
 	e.at(2026, 11, 20, 11, 30)
 	e.ticket(t, acme, "New laptop", servicedesk.SourcePortal, ann.ID)
 	e.at(2026, 11, 20, 12, 0)
@@ -180,9 +198,10 @@ func (e *tenant) story(t *testing.T) client.Client {
 
 // TestHealth: seed 002's score from the story: service 30 (SLA compliance 50%: 2 targets met, 2
 // breached; 2 open tickets -10, 1 of them breached -10), financial 20 (1 of 2 due invoices paid
-// on time: 50%; 400.00 overdue 66 days: -30), engagement 0 (no contact has portal access), and
-// the host's endpoints 80, backups 90 and communications 100; security has no signal, so it is
-// missing and the score is over 80% of the weight: (750+200+0+1600+1350+500)/80 = 55.
+// on time: 50%; 400.00 overdue 66 days: -30), engagement 80 (the one portal user logged in today:
+// 70; 1 of 3 recent tickets through the portal: 10), and the host's endpoints 80, backups 90 and
+// communications 100; security has no signal, so it is missing and the score is over 80% of the
+// weight: (750+200+400+1600+1350+500)/80 = 60.
 func TestHealth(t *testing.T) {
 	e := newTenant(t)
 	acme := e.story(t)
@@ -193,7 +212,7 @@ func TestHealth(t *testing.T) {
 	})
 	h, err := svc.Health(t.Context(), acme.ID)
 	require.NoError(t, err)
-	require.Equal(t, 55, h.Score, "%s", h)
+	require.Equal(t, 60, h.Score, "%s", h)
 	require.Equal(t, 80, h.Coverage)
 	require.Equal(t, []overview.Component{overview.ComponentSecurity}, h.Missing())
 	scores := map[overview.Component]int{}
@@ -201,7 +220,7 @@ func TestHealth(t *testing.T) {
 		scores[c.Component] = c.Score
 	}
 	require.Equal(t, map[overview.Component]int{overview.ComponentService: 30, overview.ComponentEndpoints: 80, overview.ComponentSecurity: 0,
-		overview.ComponentBackups: 90, overview.ComponentFinancial: 20, overview.ComponentEngagement: 0, overview.ComponentCommunications: 100}, scores)
+		overview.ComponentBackups: 90, overview.ComponentFinancial: 20, overview.ComponentEngagement: 80, overview.ComponentCommunications: 100}, scores)
 	require.Equal(t, []overview.Input{
 		{"SLA compliance", "50% (2 met, 2 breached)"}, {"open tickets", "2"}, {"open with a breached target", "1"},
 		{"average resolution", "6h0m0s over 1 tickets"},
@@ -264,6 +283,10 @@ func TestView(t *testing.T) {
 		t.Fatalf("compliance (-want +got):\n%s", d)
 	}
 	require.Contains(t, v.String(), "tickets:   2 open, 1 resolved, 0 closed")
+	require.True(t, v.Portal.Enabled)
+	require.Len(t, v.Portal.Access, 1)
+	require.Equal(t, overview.PortalAccess{ContactID: v.Contacts[0].ID, Name: "Ann Lee", Username: "ann@acme.example", Enabled: true, PasswordSet: true,
+		RoleID: portal.ExternalUser.ID, LastLoginAt: time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC)}, v.Portal.Access[0])
 }
 
 // TestViewStoreCallsAreBounded: the view reads each kind of data once, so many more tickets and

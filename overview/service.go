@@ -10,14 +10,14 @@ import (
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 )
 
-// Tx is the transaction the overview Service reads in: the stores of the service desk (which
-// include the client and contract stores) and of invoices. It only reads.
+// Tx is the transaction the overview Service reads in: the stores of the portal, which include
+// those of the service desk, contracts, clients and invoices. It only reads.
 type Tx interface {
-	servicedesk.Tx
-	invoice.Tx
+	portal.Tx
 }
 
 // Options configure a Service; the zero value (or nil) means the defaults.
@@ -70,6 +70,7 @@ type facts struct {
 	statuses  []servicedesk.SLAStatus // of tickets, in their order
 	entries   []servicedesk.TimeEntry
 	invoices  []invoice.Invoice
+	accounts  []portal.Account
 
 	policy       servicedesk.Policy
 	policySource servicedesk.PolicySource
@@ -109,6 +110,9 @@ func (s *Service) load(ctx context.Context, tx Tx, id psa.ClientID) (facts, erro
 		return facts{}, err
 	}
 	if f.invoices, err = all(ctx, id, tx.ListInvoices); err != nil {
+		return facts{}, err
+	}
+	if f.accounts, err = all(ctx, id, tx.ListAccounts); err != nil {
 		return facts{}, err
 	}
 	if f.policy, f.policySource, f.hasPolicy, err = s.desk.ClientPolicy(ctx, tx, f.client); err != nil {
@@ -232,9 +236,20 @@ func financialFacts(f facts) FinancialFacts {
 	return out
 }
 
-// engagementFacts counts the tickets of the last 90 days and those submitted in the portal.
+// active is how recent a portal login must be for its user to count as active.
+const active = 30 * 24 * time.Hour
+
+// engagementFacts counts the client's portal users (enabled accounts of active contacts, none
+// when the client's portal is off) and those who logged in within 30 days, and the tickets of
+// the last 90 days with those submitted in the portal.
 func engagementFacts(f facts) EngagementFacts {
 	var out EngagementFacts
+	for _, a := range portalUsers(f) {
+		out.PortalUsers++
+		if !a.LastLoginAt.IsZero() && !a.LastLoginAt.Before(f.now.Add(-active)) {
+			out.Active++
+		}
+	}
 	since := f.now.Add(-window)
 	for _, t := range f.tickets {
 		if t.CreatedAt.Before(since) {
@@ -243,6 +258,25 @@ func engagementFacts(f facts) EngagementFacts {
 		out.Tickets++
 		if t.Source == servicedesk.SourcePortal {
 			out.ThroughPortal++
+		}
+	}
+	return out
+}
+
+// portalUsers returns the enabled portal accounts of the client's active contacts; none when
+// the client's portal is off.
+func portalUsers(f facts) []portal.Account {
+	if f.client.Settings.PortalDisabled {
+		return nil
+	}
+	activeContact := map[psa.ContactID]bool{}
+	for _, c := range f.contacts {
+		activeContact[c.ID] = c.Active
+	}
+	var out []portal.Account
+	for _, a := range f.accounts {
+		if a.Enabled && activeContact[a.ContactID] {
+			out = append(out, a)
 		}
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -32,6 +33,27 @@ type View struct {
 	Time     []MonthTime
 	Invoices InvoiceSummary
 	SLA      SLASummary
+	// Portal says which contacts have portal login credentials (seed 002 "Portal access").
+	Portal PortalSummary
+}
+
+// PortalSummary is the client's portal access.
+type PortalSummary struct {
+	// Enabled reports whether the client portal is on for the client.
+	Enabled bool
+	// Access lists the contacts with a portal account, in the order of Contacts.
+	Access []PortalAccess
+}
+
+// PortalAccess is one contact's portal account, without its credentials.
+type PortalAccess struct {
+	ContactID psa.ContactID
+	Name      string
+	Username  string
+	// Enabled is "Has Client Portal Access"; PasswordSet is false while the invitation is open.
+	Enabled, PasswordSet bool
+	RoleID               portal.RoleID
+	LastLoginAt          time.Time
 }
 
 // ContractSummary is a contract with seed 004's contract information as it stands today.
@@ -125,6 +147,17 @@ func (s *Service) view(f facts) (View, error) {
 		v.SLA.Policy, v.SLA.Source = f.policy, f.policySource
 	}
 	v.SLA.Compliance = servicedesk.Summarize(f.statuses)
+	v.Portal.Enabled = !f.client.Settings.PortalDisabled
+	byContact := map[psa.ContactID]portal.Account{}
+	for _, a := range f.accounts {
+		byContact[a.ContactID] = a
+	}
+	for _, c := range f.contacts {
+		if a, ok := byContact[c.ID]; ok {
+			v.Portal.Access = append(v.Portal.Access, PortalAccess{ContactID: c.ID, Name: strings.TrimSpace(c.FirstName + " " + c.LastName), Username: a.Username,
+				Enabled: a.Enabled, PasswordSet: a.HasPassword(), RoleID: a.RoleID, LastLoginAt: a.LastLoginAt})
+		}
+	}
 	return v, nil
 }
 
@@ -197,6 +230,17 @@ func (v View) String() string {
 		fmt.Fprintf(&b, "  invoices:  %d (no billing currency)\n", v.Invoices.Count)
 	} else {
 		fmt.Fprintf(&b, "  invoices:  %d, outstanding %s, credit %s, %d payments\n", v.Invoices.Count, v.Invoices.Balance.Outstanding, v.Invoices.Balance.Credit, len(v.Invoices.Payments))
+	}
+	enabled := 0
+	for _, a := range v.Portal.Access {
+		if a.Enabled {
+			enabled++
+		}
+	}
+	if v.Portal.Enabled {
+		fmt.Fprintf(&b, "  portal:    %d contacts with access\n", enabled)
+	} else {
+		b.WriteString("  portal:    turned off for the client\n")
 	}
 	if v.SLA.Source == "" {
 		b.WriteString("  SLA:       no policy applies\n")

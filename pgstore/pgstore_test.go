@@ -22,6 +22,7 @@ import (
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/overview"
 	"github.com/psakit/psa/pgstore"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 	"github.com/psakit/psa/storetest"
 )
@@ -58,6 +59,7 @@ func TestQuickstart(t *testing.T) {
 		ServiceDesk: pgstore.Runner[servicedesk.Tx](s),
 		Invoice:     pgstore.Runner[invoice.Tx](s),
 		Billing:     pgstore.Runner[billing.Tx](s),
+		Portal:      pgstore.Runner[portal.Tx](s),
 		Overview:    pgstore.Runner[overview.Tx](s),
 	}); err != nil {
 		t.Fatalf("journey on PostgreSQL: %v\noutput so far:\n%s", err, onPG.String())
@@ -69,6 +71,7 @@ func TestQuickstart(t *testing.T) {
 		ServiceDesk: memstore.Runner[servicedesk.Tx](m),
 		Invoice:     memstore.Runner[invoice.Tx](m),
 		Billing:     memstore.Runner[billing.Tx](m),
+		Portal:      memstore.Runner[portal.Tx](m),
 		Overview:    memstore.Runner[overview.Tx](m),
 	}); err != nil {
 		t.Fatalf("journey in memory: %v", err)

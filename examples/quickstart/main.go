@@ -33,6 +33,7 @@ import (
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/overview"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -54,6 +55,7 @@ func run(ctx context.Context, out io.Writer, htmlDir string) error {
 		ServiceDesk: memstore.Runner[servicedesk.Tx](store),
 		Invoice:     memstore.Runner[invoice.Tx](store),
 		Billing:     memstore.Runner[billing.Tx](store),
+		Portal:      memstore.Runner[portal.Tx](store),
 		Overview:    memstore.Runner[overview.Tx](store),
 	})
 }

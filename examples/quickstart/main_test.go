@@ -37,6 +37,13 @@ func TestQuickstart(t *testing.T) {
 		"2026-11-17..2026-11-30: 25 x 22.00 USD x 14/30 days",
 		"charge 256.67 USD",
 		"[x] Set up a contract: 1 active contract(s)",
+		`E-mail to Ann Lee <ann.lee@acme.example>: invitation for user "ann.lee@acme.example"`,
+		"[x] Configure portal access: 1 contact(s) with portal access (1 still to set a password)",
+		`[x] Run billing and issue invoices: billing information is complete and numbering scheme "Invoices" is confirmed`,
+		"Client 360: Acme Manufacturing (active)",
+		"  invoices:  1, outstanding 789.93 USD, credit 0.00 USD, 0 payments",
+		"Client health 93/100 (coverage 75%)",
+		"  security        20%  missing: no signal",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q; output:\n%s", want, out.String())

@@ -12,8 +12,8 @@
 //  8. add a sales item and run billing: the first run stops until the invoice numbering is
 //     confirmed (seed 000); confirm it, aligned with the accounting software; run; print the
 //     invoice as text and write it as HTML; a second run creates nothing;
-//  9. print the onboarding checklist, now complete but for the portal, the client 360 summary and
-//     the client health score.
+//  9. give the primary contact portal access with an invitation; print the onboarding checklist,
+//     now complete, the client 360 summary and the client health score.
 //
 // It runs on a simulated clock, so its output is the same every time. examples/quickstart runs it
 // on the embedded in-memory store, and the pgstore module's quickstart command on PostgreSQL.
@@ -37,6 +37,7 @@ import (
 	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/overview"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -50,6 +51,7 @@ type journey struct {
 	invoices  *invoice.Service
 	billing   *billing.Service
 	overview  *overview.Service
+	portal    *portal.Service
 	assigned  assignments
 	htmlDir   string
 
@@ -69,6 +71,7 @@ type Runners struct {
 	ServiceDesk psa.Runner[servicedesk.Tx]
 	Invoice     psa.Runner[invoice.Tx]
 	Billing     psa.Runner[billing.Tx]
+	Portal      psa.Runner[portal.Tx]
 	Overview    psa.Runner[overview.Tx]
 }
 
@@ -98,6 +101,9 @@ func Run(ctx context.Context, out io.Writer, htmlDir string, r Runners) error {
 	illinois := invoice.TaxRegion{Code: "US-IL", Name: "Illinois", Components: []invoice.TaxComponent{
 		{Name: "State", Rate: decimal.RequireFromString("6.25")}, {Name: "County", Rate: decimal.RequireFromString("1.75")}}}
 	if j.billing, err = billing.NewService(r.Billing, &billing.Options{Options: opts, TaxRegions: []invoice.TaxRegion{illinois}}); err != nil {
+		return err
+	}
+	if j.portal, err = portal.NewService(r.Portal, &portal.Options{Options: opts, Notifier: mailer{out}}); err != nil {
 		return err
 	}
 	for _, step := range []func(context.Context) error{
@@ -491,12 +497,17 @@ func (j *journey) bill(ctx context.Context) error {
 // and the client health score (seed 002).
 func (j *journey) summarize(ctx context.Context) error {
 	j.clock.advance(24 * time.Hour)
+	fmt.Fprintln(j.out)
+	if _, err := j.portal.Enable(ctx, j.ann.ID, portal.Access{RoleID: portal.ExternalManager.ID, Invite: true}); err != nil {
+		return err
+	}
 	fmt.Fprintln(j.out, "\nOnboarding checklist at the end:")
 	checklist := client.NewChecklist()
 	for step, check := range map[client.StepID]client.Check{
 		client.StepContract:  contract.OnboardingCheck(j.contracts),
 		client.StepSLA:       servicedesk.OnboardingCheck(j.desk),
 		client.StepInvoicing: invoice.OnboardingCheck(j.invoices, j.scheme.ID),
+		client.StepPortal:    portal.OnboardingCheck(j.portal),
 	} {
 		if err := checklist.SetCheck(step, check); err != nil {
 			return err
@@ -515,6 +526,14 @@ func (j *journey) summarize(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(j.out, "\nClient %s", health)
+	return nil
+}
+
+// mailer is the host's e-mail: it prints the portal messages it would send.
+type mailer struct{ out io.Writer }
+
+func (m mailer) Notify(_ context.Context, n portal.Notification) error {
+	fmt.Fprintf(m.out, "E-mail to %s <%s>: %s for user %q, link valid until %s\n", n.Name, n.Email, n.Kind, n.Username, n.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"))
 	return nil
 }
 

@@ -29,6 +29,7 @@ import (
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/overview"
 	"github.com/psakit/psa/pgstore"
+	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
 )
 
@@ -75,6 +76,7 @@ func run(ctx context.Context, out io.Writer, dsn, schema string, reset bool, htm
 		ServiceDesk: pgstore.Runner[servicedesk.Tx](store),
 		Invoice:     pgstore.Runner[invoice.Tx](store),
 		Billing:     pgstore.Runner[billing.Tx](store),
+		Portal:      pgstore.Runner[portal.Tx](store),
 		Overview:    pgstore.Runner[overview.Tx](store),
 	})
 }
