@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,4 +154,43 @@ func TestDefaultHasher(t *testing.T) {
 	ok, err := h.Verify("correct horse battery staple", enc)
 	require.NoError(t, err)
 	require.True(t, ok)
+}
+
+// FuzzPolicyCheck checks the password policy on any input: Check never panics, either accepts or
+// returns a *PolicyError wrapping psa.ErrInvalid that lists the broken rules in a fixed order
+// without quoting the password, and the length rules agree with a count of code points.
+func FuzzPolicyCheck(f *testing.F) {
+	for _, s := range []string{"", "password", "correct horse battery staple", "Tr0ub4dor&3x", "ääääääääääää", "\xff\xfe", "  qwerty  ", strings.Repeat("x", 200)} {
+		f.Add(s, 10, 16, true, false)
+	}
+	f.Fuzz(func(t *testing.T, password string, minLen, maxLen int, classes, allowCommon bool) {
+		p := portal.Policy{MinLength: minLen, MaxLength: maxLen, RequireUpper: classes, RequireLower: classes, RequireDigit: classes,
+			RequireSpecial: classes, AllowCommon: allowCommon}
+		if p.Validate() != nil {
+			p = portal.Policy{AllowCommon: allowCommon, RequireDigit: classes}
+		}
+		err := p.Check(password)
+		lo, hi := p.Lengths()
+		n := len([]rune(password))
+		var rules []portal.Rule
+		if err != nil {
+			pe, ok := errors.AsType[*portal.PolicyError](err)
+			if !ok || !errors.Is(err, psa.ErrInvalid) {
+				t.Fatalf("Check(%q) = %v: not a *PolicyError wrapping psa.ErrInvalid", password, err)
+			}
+			rules = pe.Rules()
+			if len(rules) == 0 {
+				t.Fatalf("Check(%q): a policy error without broken rules", password)
+			}
+			if len(password) >= 12 && strings.Contains(err.Error(), password) {
+				t.Fatalf("the error quotes the password: %v", err)
+			}
+		}
+		if got, want := slices.Contains(rules, portal.RuleMinLength), n < lo; got != want {
+			t.Fatalf("Check(%q) with %d code points, minimum %d: min-length broken %v", password, n, lo, got)
+		}
+		if got, want := slices.Contains(rules, portal.RuleMaxLength), n > hi; got != want {
+			t.Fatalf("Check(%q) with %d code points, maximum %d: max-length broken %v", password, n, hi, got)
+		}
+	})
 }
