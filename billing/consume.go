@@ -136,9 +136,10 @@ func (b *bill) record(u Consumption) func(context.Context, psa.InvoiceID) error 
 }
 
 // incidents queues a line for each completed (resolved or closed) ticket of org under per-ticket
-// contract k that no invoice billed, in ticket-number order: each uses one of the contract's
-// prepaid incidents while any are left (a line of no charge); beyond them, a ticket is charged the
-// contract's overage rate, the price of one incident.
+// contract k that no invoice billed, in ticket-number order: each ticket opened in the contract's
+// term uses one of its prepaid incidents while any are left (a line of no charge); beyond them, or
+// opened outside the term, a ticket is charged the contract's overage rate, the price of one
+// incident.
 func (b *bill) incidents(ctx context.Context, org client.Client, k contract.Contract) error {
 	tickets, err := b.tickets(ctx, org.ID)
 	if err != nil {
@@ -155,7 +156,8 @@ func (b *bill) incidents(ctx context.Context, org client.Client, k contract.Cont
 		if _, done := billed["incident"]; done {
 			continue
 		}
-		left, err := k.Left(k.Start)
+		left, err := k.Left(psa.DateOf(t.CreatedAt)) // a ticket opened outside the term uses none
+
 		if err != nil {
 			return err
 		}

@@ -218,3 +218,27 @@ func TestRunAppliesCredit(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioRetainerOutsideTerm: work dated after a retainer's end uses nothing of it, even with
+// rollover: it is charged in full (at the overage rate), never taken from blocks the client did
+// not buy.
+func TestScenarioRetainerOutsideTerm(t *testing.T) {
+	r, acme := retainerEnv(t)
+	k, _ := r.contract(t, contract.NewContract{ClientID: acme.ID, Terms: contract.Terms{Name: "Block", Type: contract.RetainerHours,
+		Start: psa.NewDate(2026, 10, 1), End: psa.NewDate(2026, 11, 30), Schedule: contract.Schedule{Cycle: contract.Monthly},
+		Hours: decimal.NewFromInt(10), BillingPrice: usd(t, "1000.00"), OverageRate: usd(t, "150.00"), Rollover: true}})
+	r.work(t, acme, k, psa.NewDate(2026, 10, 5), 8*time.Hour)
+	r.work(t, acme, k, psa.NewDate(2026, 12, 5), 8*time.Hour)
+	got := r.runOn(t, psa.NewDate(2026, 12, 10))
+	require.Len(t, got, 1)
+	var lines []scenarioLine
+	for _, l := range got[0].Lines {
+		if l.Kind == "time entry" {
+			lines = append(lines, l)
+		}
+	}
+	require.Equal(t, []scenarioLine{
+		{Desc: "2026-10-05 technician (8h0m0s from the retainer)", Period: "2026-10-05..2026-10-05", Qty: "0", Price: "150.00 USD", Amount: "0.00 USD", Kind: "time entry"},
+		{Desc: "2026-12-05 technician", Period: "2026-12-05..2026-12-05", Qty: "8", Price: "150.00 USD", Amount: "1200.00 USD", Kind: "time entry"},
+	}, lines)
+}

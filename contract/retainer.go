@@ -121,17 +121,26 @@ func hoursDuration(h decimal.Decimal) time.Duration {
 //     granted from the contract's first period through its own (plus HoursCarried from the term
 //     it renews), less everything used so far. Work of a later period that already used carried
 //     allowance is never re-ordered, so no allowance is used twice;
-//   - a per-ticket contract's incidents are prepaid once for the whole contract.
+//   - a per-ticket contract's incidents are prepaid once for the whole contract;
+//   - work outside the contract's term (before its start, after its end) has nothing left.
 //
 // The result is never negative. Left returns the schedule's error for an invalid schedule.
 func (c Contract) Left(d psa.Date) (Use, error) {
 	grant := c.Allowance()
+	served := c.Served()
+	outside := d.Before(served.Start) || !served.End.IsZero() && !d.Before(served.End)
 	if c.Type == PerTicket {
+		if outside {
+			return Use{Amount: psa.ZeroMoney(c.Currency)}, nil
+		}
 		return c.remaining(grant, c.Usage)
 	}
 	period, err := c.Schedule.PeriodOf(d)
 	if err != nil {
 		return Use{}, err
+	}
+	if outside {
+		return Use{Period: period.Start, Amount: psa.ZeroMoney(c.Currency)}, nil
 	}
 	grant.Period = period.Start
 	if !c.Rollover {

@@ -15,7 +15,7 @@ import (
 // retainer returns an active prepaid contract of type typ starting 2026-01-01, billed monthly.
 func retainer(t *testing.T, typ contract.Type, rollover bool, uses ...contract.Use) contract.Contract {
 	t.Helper()
-	c := contract.Contract{Terms: contract.Terms{Name: "Block", Type: typ, Start: day(t, "2026-01-01"),
+	c := contract.Contract{Terms: contract.Terms{Name: "Block", Type: typ, Start: day(t, "2026-01-01"), End: day(t, "2026-03-31"),
 		Schedule: contract.Schedule{Cycle: contract.Monthly, Alignment: contract.AlignCalendar},
 		Hours:    dec(t, "10"), BillingPrice: usd(t, "1000"), Rollover: rollover}, Status: contract.StatusActive, Currency: currency.USD}
 	for _, u := range uses {
@@ -54,7 +54,15 @@ func TestLeft(t *testing.T) {
 			contract.Use{Period: feb, Amount: usd(t, "749.50")}},
 		{"amount retainer with rollover", contract.RetainerAmount, true, []contract.Use{{Period: jan, Amount: usd(t, "250.50")}}, "2026-02-14",
 			contract.Use{Period: feb, Amount: usd(t, "1749.50")}},
-		{"per-ticket incidents are for the whole contract", contract.PerTicket, false, []contract.Use{{Period: jan, Incidents: 3}, {Period: mar, Incidents: 2}}, "2026-07-01",
+		{"nothing before the start", contract.RetainerHours, false, nil, "2025-12-31",
+			contract.Use{Period: day(t, "2025-12-01"), Amount: usd(t, "0")}},
+		{"nothing after the end", contract.RetainerHours, true, nil, "2026-04-01",
+			contract.Use{Period: day(t, "2026-04-01"), Amount: usd(t, "0")}},
+		{"the last day of the term", contract.RetainerHours, true, []contract.Use{{Period: mar, Time: 5 * time.Hour}}, "2026-03-31",
+			contract.Use{Period: mar, Time: 25 * time.Hour, Amount: usd(t, "0")}},
+		{"no incidents after the end", contract.PerTicket, false, nil, "2026-04-01",
+			contract.Use{Amount: usd(t, "0")}},
+		{"per-ticket incidents are for the whole contract", contract.PerTicket, false, []contract.Use{{Period: jan, Incidents: 3}, {Period: mar, Incidents: 2}}, "2026-03-20",
 			contract.Use{Amount: usd(t, "0"), Incidents: 5}},
 	}
 	for _, tt := range tests {
