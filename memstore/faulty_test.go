@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -158,7 +159,7 @@ type faultEnv struct {
 	t      *testing.T
 	store  *Store
 	faulty *Faulty
-	nextID uint64
+	nextID atomic.Uint64
 
 	clients   *client.Service
 	contracts *contract.Service
@@ -214,10 +215,9 @@ func (e *faultEnv) inject(k int) {
 }
 
 func (e *faultEnv) newID() (uuid.UUID, error) {
-	e.nextID++
 	var u uuid.UUID
-	u[0], u[6], u[8] = 0x01, 0x70, 0x80
-	binary.BigEndian.PutUint64(u[8:], 0x8000_0000_0000_0000|e.nextID)
+	u[0], u[6] = 0x01, 0x70
+	binary.BigEndian.PutUint64(u[8:], 0x8000_0000_0000_0000|e.nextID.Add(1))
 	return u, nil
 }
 
