@@ -25,3 +25,18 @@ func TestConformance(t *testing.T) {
 		}
 	})
 }
+
+// TestFaultyConformance runs the conformance suite against a Faulty with no fault installed: it
+// forwards every store call to the Store it wraps, unchanged.
+func TestFaultyConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Harness {
+		f := memstore.NewFaulty(memstore.New())
+		return storetest.Harness{
+			Client:      memstore.FaultyRunner[client.Tx](f),
+			Contract:    memstore.FaultyRunner[contract.Tx](f),
+			ServiceDesk: memstore.FaultyRunner[servicedesk.Tx](f),
+			Invoice:     memstore.FaultyRunner[invoice.Tx](f),
+			Billing:     memstore.FaultyRunner[billing.Tx](f),
+		}
+	})
+}
