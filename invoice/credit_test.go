@@ -61,6 +61,31 @@ func TestFullCreditNoteNegatesEveryLine(t *testing.T) {
 	}
 }
 
+// TestFullCreditNoteNegatesZeroTaxShares: a region whose lines' taxes cancel out (a credit of
+// -0.59 and a charge of +0.66 at 4%: exactly -0.0236 and +0.0264, a tax of 0.00) splits its zero
+// tax the same way on the invoice and on its credit note, negated. (The shares were -0.02 and
+// +0.02 on the invoice, but +0.03 and -0.03 on the note.)
+func TestFullCreditNoteNegatesZeroTaxShares(t *testing.T) {
+	regions := []invoice.TaxRegion{taxRegion("R2", "Region 2", "C0 4", "C1 +1.7")}
+	inv := invoice.Invoice{ID: psa.InvoiceID{UUID: uuid.MustParse("0195a6b0-0000-7000-8000-000000000050")}, Kind: invoice.InvoiceNumbers,
+		Status: invoice.StatusDraft, Currency: taxMoney(t, "0").Currency(), Regions: regions}
+	for i, l := range []invoice.LineInput{taxLine(t, "-0.70", "R2", taxPct("3.29"), taxPct("12.3")), taxLine(t, "0.95", "R2", taxOff(t, "0.29"))} {
+		inv.Lines = append(inv.Lines, invoice.Line{ID: psa.InvoiceLineID{UUID: uuid.MustParse("0195a6b0-0000-7000-8000-00000000006" + strconv.Itoa(i))},
+			Amount: l.Gross, UnitPrice: l.Gross, Discounts: l.Discounts, TaxRegion: l.TaxRegion})
+	}
+	tpl, err := invoice.ParseTemplate("INV-{SEQ}")
+	require.NoError(t, err)
+	scheme := invoice.Scheme{Kind: invoice.InvoiceNumbers, Name: "Invoices", Template: tpl, Confirmed: true}
+	require.NoError(t, inv.Finalize(&scheme, psa.NewDate(2026, 11, 30), psa.DueOnReceipt()))
+	require.True(t, inv.Totals.Tax.IsZero(), "tax %s", inv.Totals.Tax)
+	note, err := invoice.CreditNote(inv, nil, psa.ZeroMoney(inv.Currency))
+	require.NoError(t, err)
+	for i, l := range note.Totals.Lines {
+		billed := inv.Totals.Lines[i]
+		require.True(t, l.Tax.Neg().Equal(billed.Tax), "line %d credited tax %s, billed %s", i, l.Tax, billed.Tax)
+	}
+}
+
 // TestCreditNoteForCreditLinesIsRefused: a credit note for the credit lines of an invoice only
 // would charge the client; it is refused, and the invoice can still be credited in full. (Such a
 // note was once accepted, and the negative amount it "credited" then made every later credit

@@ -285,8 +285,9 @@ type Totals struct {
 // the rate. Each line gets that rounded down, and the minor units still missing to the region's
 // component go one each to the largest remainders, equal remainders to the earlier line (+8.00
 // and -7.99 above); a negative component is split so as its magnitude over the negated lines,
-// and negated, as discounts are. So the shares sum exactly to the region's component and each is
-// within one minor unit of the line's exact tax. Either way, a line's tax has the sign of its net, or is
+// and negated, as discounts are, and so is a zero component whose first line with a base is a
+// credit. So the shares sum exactly to the region's component, each is within one minor unit of
+// the line's exact tax, and a document whose lines are another's negated gets its shares negated. Either way, a line's tax has the sign of its net, or is
 // zero.
 //
 // With opts.PerLine, each line's component taxes are rounded on the line instead, and a region's
@@ -1008,8 +1009,14 @@ func (c *totalsCalc) spreadTax(shares []int64, tax int64, weights []int64, f fra
 		return c.allocate(shares, tax, weights)
 	}
 	// A negative tax is split as -tax over the negated weights, and the shares negated, so that
-	// negating every line (a credit note) negates every share.
+	// negating every line (a credit note) negates every share; a zero tax (charges and credits
+	// that cancel out) is split so when the first line with a base is a credit.
 	flip := tax < 0
+	if tax == 0 {
+		if i := slices.IndexFunc(weights, func(w int64) bool { return w != 0 }); i >= 0 {
+			flip = weights[i] < 0
+		}
+	}
 	rems := c.scratch(len(weights))
 	for i, w := range weights {
 		q, r := mulFraction(w, f)

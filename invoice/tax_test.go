@@ -959,14 +959,16 @@ func (c *taxChecker) allocate(total int64, weights []int64) []int64 {
 }
 
 // floorSplit returns total split as the shares nums[i] / den (den > 0) rounded down, plus one
-// unit each to the shares with the largest remainders, the first of equal ones. A negative total
-// is split as its magnitude over the negated shares, and negated.
+// unit each to the shares with the largest remainders, the first of equal ones. A negative total,
+// or a zero total whose first nonzero share is negative, is split as its magnitude over the
+// negated shares, and negated.
 func (c *taxChecker) floorSplit(total int64, nums []int64, den int64) []int64 {
 	out, rems := c.take(len(nums)), c.take(len(nums))
 	if den == 0 {
 		return out
 	}
-	if total < 0 {
+	first := slices.IndexFunc(nums, func(x int64) bool { return x != 0 })
+	if total < 0 || total == 0 && first >= 0 && nums[first] < 0 {
 		neg := c.take(len(nums))
 		for i, x := range nums {
 			neg[i] = -x
