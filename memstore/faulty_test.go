@@ -188,8 +188,11 @@ type faultEnv struct {
 // injected error and leave the store exactly as it was before it began.
 func checked[T any](e *faultEnv, run psa.Runner[T]) psa.Runner[T] {
 	return func(ctx context.Context, fn func(ctx context.Context, tx T) error) error {
+		if e.failAt == 0 { // no fault: the concurrency tests share e between goroutines
+			return run(ctx, fn)
+		}
 		e.txs++
-		if e.failAt == 0 || e.fired || e.txs < e.snapFrom {
+		if e.fired || e.txs < e.snapFrom {
 			return run(ctx, fn)
 		}
 		before := snapshot(e.store)
