@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -19,18 +20,35 @@ import (
 	"github.com/psakit/psa/servicedesk"
 )
 
-// Concurrency levels of the tests below; RELIABILITY.md records them. Under -short (and so in a
-// quick run) fewer rounds run.
+// Concurrency levels of the tests below; RELIABILITY.md records them. Under -short fewer rounds
+// run, and under the race detector, which makes each round several times slower, 10.
 const (
 	concurrentRuns   = 8  // billing runs for the same date at once
 	concurrentRounds = 25 // fresh portfolios per test
 )
 
 func rounds() int {
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		return 3
+	case raceEnabled():
+		return 10
 	}
 	return concurrentRounds
+}
+
+// raceEnabled reports whether the test binary was built with -race.
+func raceEnabled() bool {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range info.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
 
 // TestConcurrentBillingRunsBillOnce: concurrentRuns billing runs for the same date at once, on a

@@ -1,6 +1,8 @@
 package memstore_test
 
 import (
+	"runtime/debug"
+	"slices"
 	"testing"
 
 	"github.com/psakit/psa/billing"
@@ -27,8 +29,13 @@ func TestConformance(t *testing.T) {
 }
 
 // TestFaultyConformance runs the conformance suite against a Faulty with no fault installed: it
-// forwards every store call to the Store it wraps, unchanged.
+// forwards every store call to the Store it wraps, unchanged. It does not run under the race
+// detector, which TestConformance runs the same cases under, and the concurrency tests run
+// Faulty under.
 func TestFaultyConformance(t *testing.T) {
+	if info, ok := debug.ReadBuildInfo(); ok && slices.Contains(info.Settings, debug.BuildSetting{Key: "-race", Value: "true"}) {
+		t.Skip("the race detector runs TestConformance")
+	}
 	storetest.Run(t, func(t *testing.T) storetest.Harness {
 		f := memstore.NewFaulty(memstore.New())
 		return storetest.Harness{
