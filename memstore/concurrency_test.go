@@ -172,12 +172,10 @@ func TestApprovalBillingAndVoidingRace(t *testing.T) {
 
 // liveInvoices returns the finalized invoices not void.
 func (e *faultEnv) liveInvoices() []invoice.Invoice {
-	e.store.mu.RLock()
-	defer e.store.mu.RUnlock()
 	var out []invoice.Invoice
-	for _, k := range e.store.invoices.keys {
-		if inv := e.store.invoices.rows[k].v; inv.Status != invoice.StatusDraft && inv.Status != invoice.StatusVoid {
-			out = append(out, inv.Clone())
+	for _, inv := range committedOf(e.store).invoices {
+		if inv.Status != invoice.StatusDraft && inv.Status != invoice.StatusVoid {
+			out = append(out, inv)
 		}
 	}
 	return out
@@ -189,53 +187,52 @@ func (e *faultEnv) liveInvoices() []invoice.Invoice {
 // the live invoice of its live claim, and an unbilled one has no live claim; the invoice numbers
 // are unique.
 func (e *faultEnv) checkNothingBilledTwice() {
-	s := e.store
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	c := committedOf(e.store)
+	invoices := map[psa.InvoiceID]invoice.Invoice{}
+	for _, inv := range c.invoices {
+		invoices[inv.ID] = inv
+	}
 	live := map[string]billing.Claim{}
-	for _, k := range s.claims.keys {
-		c := s.claims.rows[k].v
-		inv, ok := s.invoices.rows[c.InvoiceID]
+	for _, cl := range c.claims {
+		inv, ok := invoices[cl.InvoiceID]
 		if !ok {
-			e.t.Errorf("claim %s names invoice %s, which does not exist", c.LineID, c.InvoiceID)
+			e.t.Errorf("claim %s names invoice %s, which does not exist", cl.LineID, cl.InvoiceID)
 			continue
 		}
-		void := inv.v.Status == invoice.StatusVoid
-		if c.Released != void {
-			e.t.Errorf("claim %s %s: released %v on an invoice that is %s", c.Key, c.Subject, c.Released, inv.v.Status)
+		void := inv.Status == invoice.StatusVoid
+		if cl.Released != void {
+			e.t.Errorf("claim %s %s: released %v on an invoice that is %s", cl.Key, cl.Subject, cl.Released, inv.Status)
 		}
-		if c.Released {
+		if cl.Released {
 			continue
 		}
-		switch c.Key {
+		switch cl.Key {
 		case "time", "sales item", "setup fee", "fixed price":
-			key := c.Subject.String() + " " + c.Key
+			key := cl.Subject.String() + " " + cl.Key
 			if other, dup := live[key]; dup {
-				e.t.Errorf("%s billed twice: on invoices %s and %s", key, other.InvoiceID, c.InvoiceID)
+				e.t.Errorf("%s billed twice: on invoices %s and %s", key, other.InvoiceID, cl.InvoiceID)
 			}
-			live[key] = c
+			live[key] = cl
 		}
 	}
-	for _, k := range s.entries.keys {
-		te := s.entries.rows[k].v
-		c, claimed := live[billing.SubjectOf(te.ID).String()+" time"]
+	for _, te := range c.entries {
+		cl, claimed := live[billing.SubjectOf(te.ID).String()+" time"]
 		switch {
-		case te.Status == servicedesk.EntryBilled && (!claimed || c.InvoiceID != te.InvoiceID):
-			e.t.Errorf("entry %s is billed on %s, its live claim is %+v", te.ID, te.InvoiceID, c)
+		case te.Status == servicedesk.EntryBilled && (!claimed || cl.InvoiceID != te.InvoiceID):
+			e.t.Errorf("entry %s is billed on %s, its live claim is %+v", te.ID, te.InvoiceID, cl)
 		case te.Status != servicedesk.EntryBilled && claimed:
-			e.t.Errorf("entry %s is %s, with a live claim on %s", te.ID, te.Status, c.InvoiceID)
+			e.t.Errorf("entry %s is %s, with a live claim on %s", te.ID, te.Status, cl.InvoiceID)
 		}
 	}
-	for _, k := range s.salesItems.keys {
-		it := s.salesItems.rows[k].v
-		c, claimed := live[billing.SubjectOf(it.ID).String()+" sales item"]
-		if it.Billed() != claimed || claimed && c.InvoiceID != it.InvoiceID {
-			e.t.Errorf("sales item %s on %s, its live claim is %+v", it.ID, it.InvoiceID, c)
+	for _, it := range c.salesItems {
+		cl, claimed := live[billing.SubjectOf(it.ID).String()+" sales item"]
+		if it.Billed() != claimed || claimed && cl.InvoiceID != it.InvoiceID {
+			e.t.Errorf("sales item %s on %s, its live claim is %+v", it.ID, it.InvoiceID, cl)
 		}
 	}
 	numbers := map[string]bool{}
-	for _, k := range s.invoices.keys {
-		if n := s.invoices.rows[k].v.Number; n != "" {
+	for _, inv := range c.invoices {
+		if n := inv.Number; n != "" {
 			if numbers[n] {
 				e.t.Errorf("invoice number %s issued twice", n)
 			}
@@ -257,12 +254,8 @@ func (e *faultEnv) checkClaims(want *faultEnv) {
 
 // liveTotals sums the live claims by subject and key.
 func (e *faultEnv) liveTotals() []string {
-	s := e.store
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	sums := map[string]psa.Money{}
-	for _, k := range s.claims.keys {
-		c := s.claims.rows[k].v
+	for _, c := range committedOf(e.store).claims {
 		if c.Released {
 			continue
 		}

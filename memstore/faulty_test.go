@@ -133,6 +133,36 @@ func rowsOf[K psa.ID, V any](t *table[K, V]) []any {
 	return out
 }
 
+// committed is a consistent copy of the rows the tests read, each table in key order: the only
+// place besides snapshot where the tests read the Store's tables.
+type committed struct {
+	clients    []client.Client
+	invoices   []invoice.Invoice
+	entries    []servicedesk.TimeEntry
+	claims     []billing.Claim
+	schemes    []invoice.Scheme
+	contracts  []contract.Contract
+	parts      []contract.Part
+	salesItems []billing.SalesItem
+}
+
+// committedOf copies the committed rows of s under one read lock.
+func committedOf(s *Store) committed {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return committed{clients: valuesOf(s.clients), invoices: valuesOf(s.invoices), entries: valuesOf(s.entries), claims: valuesOf(s.claims),
+		schemes: valuesOf(s.schemes), contracts: valuesOf(s.contracts), parts: valuesOf(s.parts), salesItems: valuesOf(s.salesItems)}
+}
+
+// valuesOf copies the committed rows of t in key order; the caller holds the store's lock.
+func valuesOf[K psa.ID, V any](t *table[K, V]) []V {
+	out := make([]V, 0, len(t.keys))
+	for _, k := range t.keys {
+		out = append(out, t.clone(t.rows[k].v))
+	}
+	return out
+}
+
 // snapshotOpts compares snapshots field by field, unexported fields included; decimals, money,
 // dates and times by their Equal methods.
 var snapshotOpts = cmp.Options{cmp.Exporter(func(reflect.Type) bool { return true })}
@@ -362,24 +392,21 @@ func (e *faultEnv) finalize() error {
 // usage; the parts' billed-through dates. Invoices are named by their numbers, or, when
 // byNumber is false, by their client and PO number (the numbers then listed apart, sorted).
 func (e *faultEnv) state(byNumber bool) string {
-	s := e.store
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	c := committedOf(e.store)
 	numberOf := map[psa.InvoiceID]string{}
 	names := map[psa.ClientID]string{}
-	for _, k := range s.clients.keys {
-		names[k] = s.clients.rows[k].v.Name
+	for _, cl := range c.clients {
+		names[cl.ID] = cl.Name
 	}
 	var invoices, issued, lines []string
-	for _, k := range s.invoices.keys {
-		inv := s.invoices.rows[k].v
-		numberOf[k] = inv.Number
+	for _, inv := range c.invoices {
+		numberOf[inv.ID] = inv.Number
 		if !byNumber {
-			numberOf[k] = names[inv.ClientID] + " " + inv.PONumber
+			numberOf[inv.ID] = names[inv.ClientID] + " " + inv.PONumber
 			issued = append(issued, inv.Number)
 		}
 		block := fmt.Sprintf("invoice %q %s %s %s due %s po %q net %s tax %s total %s v%d",
-			numberOf[k], names[inv.ClientID], inv.Status, inv.Date, inv.DueDate, inv.PONumber, inv.Totals.Net, inv.Totals.Tax, inv.Totals.Total, inv.Version)
+			numberOf[inv.ID], names[inv.ClientID], inv.Status, inv.Date, inv.DueDate, inv.PONumber, inv.Totals.Net, inv.Totals.Tax, inv.Totals.Total, inv.Version)
 		for i, l := range inv.Lines {
 			var tax psa.Money
 			if i < len(inv.Totals.Lines) {
@@ -395,31 +422,25 @@ func (e *faultEnv) state(byNumber bool) string {
 	if !byNumber {
 		lines = append(lines, "numbers issued: "+strings.Join(issued, " "))
 	}
-	for _, k := range s.entries.keys {
-		te := s.entries.rows[k].v
+	for _, te := range c.entries {
 		lines = append(lines, fmt.Sprintf("entry %s %s %v %s %s on %q v%d", names[te.ClientID], te.Date, te.Duration, te.Status, te.Rate, numberOf[te.InvoiceID], te.Version))
 	}
 	var claims []string
-	for _, k := range s.claims.keys {
-		c := s.claims.rows[k].v
-		claims = append(claims, fmt.Sprintf("claim %s %s on %q released %v", c.Key, c.Amount, numberOf[c.InvoiceID], c.Released))
+	for _, cl := range c.claims {
+		claims = append(claims, fmt.Sprintf("claim %s %s on %q released %v", cl.Key, cl.Amount, numberOf[cl.InvoiceID], cl.Released))
 	}
 	slices.Sort(claims)
 	lines = append(lines, claims...)
-	for _, k := range s.schemes.keys {
-		sc := s.schemes.rows[k].v
+	for _, sc := range c.schemes {
 		lines = append(lines, fmt.Sprintf("scheme %s last %d v%d", sc.Name, sc.Last, sc.Version))
 	}
-	for _, k := range s.contracts.keys {
-		c := s.contracts.rows[k].v
-		lines = append(lines, fmt.Sprintf("contract %s billed %s usage %v v%d", c.Name, c.Billed, c.Usage, c.Version))
+	for _, k := range c.contracts {
+		lines = append(lines, fmt.Sprintf("contract %s billed %s usage %v v%d", k.Name, k.Billed, k.Usage, k.Version))
 	}
-	for _, k := range s.parts.keys {
-		p := s.parts.rows[k].v
+	for _, p := range c.parts {
 		lines = append(lines, fmt.Sprintf("part %s billed through %s v%d", p.Description, p.BilledThrough, p.Version))
 	}
-	for _, k := range s.salesItems.keys {
-		it := s.salesItems.rows[k].v
+	for _, it := range c.salesItems {
 		lines = append(lines, fmt.Sprintf("sales item %s on %q", it.Description, numberOf[it.InvoiceID]))
 	}
 	return strings.Join(lines, "\n")
@@ -448,13 +469,11 @@ var faultCases = []faultCase{
 		// Void the invoice with the most lines: Acme's, with time, a sales item, part periods and
 		// the setup fee.
 		var inv invoice.Invoice
-		e.store.mu.RLock()
-		for _, k := range e.store.invoices.keys {
-			if v := e.store.invoices.rows[k].v; len(v.Lines) > len(inv.Lines) {
-				inv = v.Clone()
+		for _, v := range committedOf(e.store).invoices {
+			if len(v.Lines) > len(inv.Lines) {
+				inv = v
 			}
 		}
-		e.store.mu.RUnlock()
 		_, err := e.bills.Void(e.t.Context(), inv.ID, inv.Version, "wrong quantity")
 		return err
 	}},
