@@ -966,38 +966,6 @@ func TestDateDoesNotAllocate(t *testing.T) {
 	_, _ = sink, n
 }
 
-// FuzzParseDate checks ParseDate against time.Parse with the same strict layout: both accept the
-// same strings (except year 0000, outside the Date range), agree on the day, and every accepted
-// string prints back unchanged.
-func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{
-		"2026-01-31", "2024-02-29", "2026-02-29", "0001-01-01", "9999-12-31", "0000-01-01",
-		"2026-1-5", "", "20260101", " 2026-01-01", "2026-13-01", "+026-01-01", "2026-01-3a",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := psa.ParseDate(s)
-		tm, terr := time.Parse(time.DateOnly, s)
-		wantOK := terr == nil && tm.Year() >= 1
-		if (err == nil) != wantOK {
-			t.Fatalf("ParseDate(%q) error = %v; time.Parse error = %v", s, err, terr)
-		}
-		if err != nil {
-			if !errors.Is(err, psa.ErrInvalid) {
-				t.Fatalf("ParseDate(%q) error %v does not unwrap to ErrInvalid", s, err)
-			}
-			return
-		}
-		if d != psa.DateOf(tm) {
-			t.Fatalf("ParseDate(%q) = %v, time.Parse gives %v", s, d, tm)
-		}
-		if d.String() != s {
-			t.Fatalf("ParseDate(%q).String() = %q", s, d.String())
-		}
-	})
-}
-
 func BenchmarkAddMonths(b *testing.B) {
 	anchor := isoDate("2024-01-31")
 	k := 0

@@ -29,15 +29,17 @@ func NetDays(n int) (PaymentTerms, error) {
 func DueOnReceipt() PaymentTerms { return PaymentTerms{set: true} }
 
 // ParsePaymentTerms reads terms as written by String: "net 30" (also "net30", "NET 30") or "due on
-// receipt". Anything else is a *ValidationError naming s.
+// receipt", in any letter case, with surrounding white space. N is written in decimal digits only
+// (no sign). Anything else is a *ValidationError naming s.
 func ParsePaymentTerms(s string) (PaymentTerms, error) {
 	norm := strings.ToLower(strings.TrimSpace(s))
 	if norm == "due on receipt" {
 		return DueOnReceipt(), nil
 	}
 	if rest, ok := strings.CutPrefix(norm, "net"); ok {
-		n, err := strconv.Atoi(strings.TrimSpace(rest))
-		if err == nil {
+		digits := strings.TrimSpace(rest)
+		n, err := strconv.Atoi(digits)
+		if err == nil && strings.TrimLeft(digits, "0123456789") == "" {
 			return NetDays(n)
 		}
 	}

@@ -25,6 +25,9 @@ func TestPaymentTerms(t *testing.T) {
 		{in: "Due On Receipt", days: 0, text: "due on receipt"},
 		{in: "net 365", days: 365, text: "net 365"},
 		{in: "net -1", invalid: true},
+		// N is digits only: a sign is not part of the written form.
+		{in: "net +30", invalid: true},
+		{in: "net -0", invalid: true},
 		{in: "net 366", invalid: true},
 		{in: "net", invalid: true},
 		{in: "30", invalid: true},

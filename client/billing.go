@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/currency"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/internal/jsonerr"
 )
 
 // BillingInfo is what the MSP needs to invoice a client (seed 000 "Provide billing information",
@@ -124,11 +125,14 @@ func (b BillingInfo) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON reads the form MarshalJSON writes; an unknown currency code is an error.
+// UnmarshalJSON reads the form MarshalJSON writes. Every error unwraps to psa.ErrInvalid: an
+// unknown currency code, malformed JSON, a value of the wrong JSON type, or malformed payment
+// terms (their *psa.ValidationError, or one for object "billing information"). On error b is
+// unchanged.
 func (b *BillingInfo) UnmarshalJSON(data []byte) error {
 	var j billingJSON
 	if err := json.Unmarshal(data, &j); err != nil {
-		return err
+		return jsonerr.Invalid("billing information", err)
 	}
 	var cur currency.Unit
 	if j.Currency != "" {

@@ -203,7 +203,8 @@ func TestBillingInfoUnmarshalUnknownCurrency(t *testing.T) {
 		{"unknown code", `{"address":{},"invoiceEmail":"ap@example.com","currency":"ABC","paymentTerms":"net 30"}`, []field{{"currency", "ABC"}}},
 		{"no currency", `{"currency":"XXX"}`, []field{{"currency", "XXX"}}},
 		{"not a code", `{"currency":"dollars"}`, []field{{"currency", "dollars"}}},
-		{"negative terms", `{"currency":"USD","paymentTerms":"net -1"}`, []field{{"paymentTerms", "-1"}}},
+		{"negative terms", `{"currency":"USD","paymentTerms":"net -1"}`, []field{{"paymentTerms", "net -1"}}},
+		{"terms too long", `{"currency":"USD","paymentTerms":"net 400"}`, []field{{"paymentTerms", "400"}}},
 		{"unknown terms", `{"currency":"USD","paymentTerms":"net thirty"}`, []field{{"paymentTerms", "net thirty"}}},
 	}
 	for _, tt := range tests {
@@ -214,6 +215,19 @@ func TestBillingInfoUnmarshalUnknownCurrency(t *testing.T) {
 			diff(t, tt.want, validationFields(t, err), "invalid fields")
 			diff(t, before, b, "billing information after a failed unmarshal")
 		})
+	}
+}
+
+// TestBillingInfoUnmarshalJSONErrorsAreInvalid: malformed billing information, whatever is
+// malformed, is invalid input (a *psa.ValidationError), and the value is left unchanged.
+func TestBillingInfoUnmarshalJSONErrorsAreInvalid(t *testing.T) {
+	for _, in := range []string{`{"paymentTerms":30}`, `{"address":[]}`, `{"currency":7}`, `[1]`, `{"taxRegion":"X"`} {
+		before := billing(t)
+		b := before
+		err := b.UnmarshalJSON([]byte(in))
+		_, ok := errors.AsType[*psa.ValidationError](err)
+		require.True(t, ok && errors.Is(err, psa.ErrInvalid), "%s: %v", in, err)
+		diff(t, before, b, "billing information after a failed unmarshal")
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
+	"github.com/psakit/psa/internal/jsonerr"
 )
 
 // Type is a contract type (seed 004 "Contract Type", seed 002 "Contract type").
@@ -293,14 +294,17 @@ func (c Contract) MarshalJSON() ([]byte, error) {
 	}{contractJSON(c), c.Currency.String()})
 }
 
-// UnmarshalJSON reads what MarshalJSON writes; an unknown currency code is an error.
+// UnmarshalJSON reads what MarshalJSON writes. Every error unwraps to psa.ErrInvalid: an unknown
+// currency code, malformed JSON, a value of the wrong JSON type, or a malformed identifier, date,
+// decimal or amount (the nested value's *psa.ValidationError, or one for object "contract"). On
+// error c is unchanged.
 func (c *Contract) UnmarshalJSON(b []byte) error {
 	var v struct {
 		contractJSON
 		Currency string `json:"currency"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
-		return err
+		return jsonerr.Invalid("contract", err)
 	}
 	cur, err := psa.ParseCurrency(v.Currency)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -550,6 +551,20 @@ func TestSplitCharge(t *testing.T) {
 	ruleRequireInvalid(t, err, "charge", "amount=1.00 USD")
 }
 
+// propertyCases returns the number of cases of a property test: PSA_PROPERTY_CASES when set
+// (RELIABILITY.md runs the large sizes with it), else def, a tenth of def with -short.
+func propertyCases(t *testing.T, def int) int {
+	if s := os.Getenv("PSA_PROPERTY_CASES"); s != "" {
+		n, err := strconv.Atoi(s)
+		require.NoError(t, err, "PSA_PROPERTY_CASES")
+		return n
+	}
+	if testing.Short() {
+		return max(def/10, 1)
+	}
+	return def
+}
+
 // TestChargeProperties runs random charges (random calendar or anniversary periods of random
 // cycles in 1999-2101, random prices in three currencies, random quantity segments partitioning
 // the period, both day counts and rounding modes) and checks that
@@ -566,10 +581,7 @@ func TestSplitCharge(t *testing.T) {
 // Charge's division, and plain ifs rather than require, whose t.Helper calls would dominate the
 // run time.
 func TestChargeProperties(t *testing.T) {
-	n := 100_000
-	if testing.Short() {
-		n = 10_000
-	}
+	n := propertyCases(t, 100_000)
 	// Four shards of fixed seeds, run in parallel.
 	const shards = 4
 	for shard := range shards {

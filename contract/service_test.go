@@ -930,3 +930,25 @@ func TestContractJSON(t *testing.T) {
 	var unknown contract.Contract
 	require.Error(t, json.Unmarshal([]byte(`{"currency":"ZZZ"}`), &unknown))
 }
+
+// TestContractUnmarshalJSONErrorsAreInvalid: every malformed contract is invalid input (a
+// *psa.ValidationError), whatever part of it is malformed, and the contract is left unchanged.
+func TestContractUnmarshalJSONErrorsAreInvalid(t *testing.T) {
+	for _, in := range []string{
+		`{"currency":"ZZZ"}`,
+		`{"currency":"USD","id":"not a uuid"}`,
+		`{"currency":"USD","hours":true}`,
+		`{"currency":"USD","hours":"1.2.3"}`,
+		`{"currency":"USD","version":"7"}`,
+		`{"currency":"USD","createdAt":"yesterday"}`,
+		`{"currency":"USD","start":"2026-02-30"}`,
+		`{"currency":"USD","setupFee":{"amount":"1e3","currency":"USD"}}`,
+		`{"currency":`,
+	} {
+		c := contract.Contract{Terms: contract.Terms{Name: "before"}}
+		err := c.UnmarshalJSON([]byte(in))
+		_, ok := errors.AsType[*psa.ValidationError](err)
+		require.True(t, ok && errors.Is(err, psa.ErrInvalid), "%s: %v", in, err)
+		require.Equal(t, "before", c.Name, in)
+	}
+}

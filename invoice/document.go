@@ -365,7 +365,8 @@ func (inv *Invoice) Void(reason string) error {
 // of them, so that every line credits exactly what it was billed. What
 // credit notes credit against an invoice may not exceed its grand total: credited is what
 // earlier credit notes for orig already credit (a non-negative amount), and the new note's
-// total counts against the rest.
+// total counts against the rest. A note whose total would be positive (one for credit lines
+// only) is refused: it would charge, not credit.
 func CreditNote(orig Invoice, lines []psa.InvoiceLineID, credited psa.Money) (Invoice, error) {
 	if orig.Kind != InvoiceNumbers || orig.Status == StatusDraft || orig.Status == StatusVoid {
 		return Invoice{}, &StateError{InvoiceID: orig.ID, Number: orig.Number, Status: orig.Status, Action: "credit"}
@@ -407,6 +408,12 @@ func CreditNote(orig Invoice, lines []psa.InvoiceLineID, credited psa.Money) (In
 	}
 	if err := note.Recompute(); err != nil {
 		return Invoice{}, err
+	}
+	if note.Totals.Total.Sign() > 0 {
+		// Crediting only credit lines would charge the client, and make what the notes credit
+		// negative, which no later note could then be checked against.
+		return Invoice{}, psa.Invalid("credit note", "total", note.Totals.Total.String(),
+			"is positive: a credit note credits and cannot charge (the lines named are credit lines)")
 	}
 	left, err := orig.Totals.Total.Sub(credited)
 	if err != nil {

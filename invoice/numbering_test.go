@@ -685,6 +685,40 @@ func FuzzParseTemplate(f *testing.F) {
 		if seq >= 0 && !strings.Contains(out, strconv.FormatInt(seq, 10)) {
 			t.Fatalf("%q.Format(%d, %s) = %q lacks the counter", s, seq, date, out)
 		}
+		// The numbers parse back: a number is the same prefix and suffix around the counter,
+		// zero-padded to the width, whatever the counter. The counter's place is where the
+		// numbers of the two largest counters differ (in their last digit).
+		hi, lo := tpl.Format(math.MaxInt64, date), tpl.Format(math.MaxInt64-1, date)
+		pos := -1
+		for i := 0; i < len(hi) && i < len(lo); i++ {
+			if hi[i] != lo[i] {
+				if pos >= 0 || len(hi) != len(lo) {
+					t.Fatalf("%q: numbers %q and %q differ in more than one digit", s, hi, lo)
+				}
+				pos = i
+			}
+		}
+		if pos < 18 || hi[pos-18:pos+1] != "9223372036854775807" {
+			t.Fatalf("%q: number %q does not hold the counter where it changes (%d)", s, hi, pos)
+		}
+		prefix, suffix := hi[:pos-18], hi[pos+1:]
+		width := len(tpl.Format(0, date)) - len(prefix) - len(suffix)
+		if width < 1 || width > MaxSeqWidth {
+			t.Fatalf("%q: counter width %d", s, width)
+		}
+		if seq >= 0 {
+			digits, ok := strings.CutPrefix(out, prefix)
+			if ok {
+				digits, ok = strings.CutSuffix(digits, suffix)
+			}
+			n, err := strconv.ParseInt(digits, 10, 64)
+			if !ok || err != nil || n != seq || len(digits) != max(width, len(strconv.FormatInt(seq, 10))) {
+				t.Fatalf("%q.Format(%d, %s) = %q does not parse back (prefix %q, suffix %q, width %d)", s, seq, date, out, prefix, suffix, width)
+			}
+			if seq < math.MaxInt64 && tpl.Format(seq+1, date) == out {
+				t.Fatalf("%q: counters %d and %d give the same number %q", s, seq, seq+1, out)
+			}
+		}
 		text, err := tpl.MarshalText()
 		if err != nil {
 			t.Fatal(err)
@@ -692,6 +726,43 @@ func FuzzParseTemplate(f *testing.F) {
 		var back Template
 		if err := back.UnmarshalText(text); err != nil || back != tpl {
 			t.Fatalf("text round trip of %q: %v, %v", s, back, err)
+		}
+	})
+}
+
+// FuzzTemplateUnmarshalText decodes arbitrary text as a template: empty text is the zero
+// Template, other text decodes exactly when ParseTemplate accepts it (to the same template, with
+// its text as the canonical form), and a failure leaves the template unchanged.
+func FuzzTemplateUnmarshalText(f *testing.F) {
+	for _, s := range []string{"", "INV-{YYYY}-{SEQ:5}", "{SEQ", "{{SEQ}}", "\x00{SEQ}", "{SEQ}\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, text []byte) {
+		before, err := ParseTemplate("B-{SEQ}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tpl := before
+		err = tpl.UnmarshalText(text)
+		parsed, perr := ParseTemplate(string(text))
+		switch {
+		case len(text) == 0:
+			if err != nil || !tpl.IsZero() {
+				t.Fatalf("UnmarshalText of empty text: %v, %v", tpl, err)
+			}
+		case perr != nil:
+			ve, ok := errors.AsType[*psa.ValidationError](err)
+			if !ok || !errors.Is(err, psa.ErrInvalid) || ve.Fields[0].Value != string(text) || tpl != before {
+				t.Fatalf("UnmarshalText(%q) = %v, %v; ParseTemplate error %v", text, tpl, err, perr)
+			}
+		default:
+			if err != nil || tpl != parsed {
+				t.Fatalf("UnmarshalText(%q) = %v, %v; ParseTemplate gives %v", text, tpl, err, parsed)
+			}
+			out, err := tpl.MarshalText()
+			if err != nil || string(out) != string(text) {
+				t.Fatalf("MarshalText of %v = %q, %v", tpl, out, err)
+			}
 		}
 	})
 }

@@ -264,8 +264,10 @@ type Totals struct {
 // charges), each line's exact share (its net x the discount / the invoice's net) is still
 // between 0 and its net: a 10% discount of an invoice of +1000.00 and -200.00 takes 100.00 and
 // -20.00. The lines get their exact shares rounded down, and the minor units still missing go
-// one each to the largest remainders, equal remainders to the earlier line. No discount changes
-// a line's sign.
+// one each to the largest remainders, equal remainders to the earlier line; a negative discount
+// (of an invoice whose net is negative) is split so as its magnitude over the negated lines, and
+// negated, so that a credit note for every line of an invoice gets exactly the invoice's shares,
+// negated. No discount changes a line's sign.
 //
 // Tax. A Taxed invoice is taxed per region: the region's Base is the sum of its lines' nets,
 // sign included (a negative base gives a negative tax). Its components are computed in order,
@@ -282,8 +284,10 @@ type Totals struct {
 // +7.69 and -7.68. A line's exact share is then its own exact tax, its base for the component x
 // the rate. Each line gets that rounded down, and the minor units still missing to the region's
 // component go one each to the largest remainders, equal remainders to the earlier line (+8.00
-// and -7.99 above). So the shares sum exactly to the region's component and each is within one
-// minor unit of the line's exact tax. Either way, a line's tax has the sign of its net, or is
+// and -7.99 above); a negative component is split so as its magnitude over the negated lines,
+// and negated, as discounts are, and so is a zero component whose first line with a base is a
+// credit. So the shares sum exactly to the region's component, each is within one minor unit of
+// the line's exact tax, and a document whose lines are another's negated gets its shares negated. Either way, a line's tax has the sign of its net, or is
 // zero.
 //
 // With opts.PerLine, each line's component taxes are rounded on the line instead, and a region's
@@ -788,18 +792,34 @@ func (c *totalsCalc) spreadDiscount(shares []int64, d int64, nets []int64, total
 		return c.allocate(shares, d, nets)
 	}
 	// Line i's exact share is d x nets[i] / total: nets[i] times a fraction from 0 to 1, so it
-	// has the sign of nets[i] and |share| <= |nets[i]|, and the 128-bit division fits.
+	// has the sign of nets[i] and |share| <= |nets[i]|, and the 128-bit division fits. A negative
+	// d is split as -d over the negated nets, and the shares negated, so that negating every line
+	// (a credit note) negates every share.
+	flip := d < 0
 	den := absUnits(total)
 	rems := c.scratch(len(nets))
 	for i, n := range nets {
 		hi, lo := bits.Mul64(absUnits(d), absUnits(n))
 		q, r := bits.Div64(hi, lo, den)
-		shares[i], rems[i] = floorTarget(n < 0, q, r, den)
+		shares[i], rems[i] = floorTarget(n < 0 != flip, q, r, den)
+	}
+	if flip {
+		d = -d
 	}
 	if !c.settleTo(shares, rems, d) {
 		return psa.Invalid(totalsObject, "discounts", c.text(d), "cannot be spread exactly over the lines")
 	}
+	negateIf(flip, shares)
 	return nil
+}
+
+// negateIf negates every share when flip is true.
+func negateIf(flip bool, shares []int64) {
+	if flip {
+		for i := range shares {
+			shares[i] = -shares[i]
+		}
+	}
 }
 
 // allocate splits total into shares over weights of one sign (or zero), weighted by their
@@ -988,14 +1008,27 @@ func (c *totalsCalc) spreadTax(shares []int64, tax int64, weights []int64, f fra
 	if !mixedSigns(weights) {
 		return c.allocate(shares, tax, weights)
 	}
+	// A negative tax is split as -tax over the negated weights, and the shares negated, so that
+	// negating every line (a credit note) negates every share; a zero tax (charges and credits
+	// that cancel out) is split so when the first line with a base is a credit.
+	flip := tax < 0
+	if tax == 0 {
+		if i := slices.IndexFunc(weights, func(w int64) bool { return w != 0 }); i >= 0 {
+			flip = weights[i] < 0
+		}
+	}
 	rems := c.scratch(len(weights))
 	for i, w := range weights {
 		q, r := mulFraction(w, f)
-		shares[i], rems[i] = floorTarget(w < 0, q, r, f.den)
+		shares[i], rems[i] = floorTarget(w < 0 != flip, q, r, f.den)
+	}
+	if flip {
+		tax = -tax
 	}
 	if !c.settleTo(shares, rems, tax) {
 		return psa.Invalid(totalsObject, "tax", c.text(tax), "cannot be spread exactly over the lines")
 	}
+	negateIf(flip, shares)
 	return nil
 }
 

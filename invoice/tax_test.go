@@ -959,10 +959,23 @@ func (c *taxChecker) allocate(total int64, weights []int64) []int64 {
 }
 
 // floorSplit returns total split as the shares nums[i] / den (den > 0) rounded down, plus one
-// unit each to the shares with the largest remainders, the first of equal ones.
+// unit each to the shares with the largest remainders, the first of equal ones. A negative total,
+// or a zero total whose first nonzero share is negative, is split as its magnitude over the
+// negated shares, and negated.
 func (c *taxChecker) floorSplit(total int64, nums []int64, den int64) []int64 {
 	out, rems := c.take(len(nums)), c.take(len(nums))
 	if den == 0 {
+		return out
+	}
+	first := slices.IndexFunc(nums, func(x int64) bool { return x != 0 })
+	if total < 0 || total == 0 && first >= 0 && nums[first] < 0 {
+		neg := c.take(len(nums))
+		for i, x := range nums {
+			neg[i] = -x
+		}
+		for i, x := range c.floorSplit(-total, neg, den) {
+			out[i] = -x
+		}
 		return out
 	}
 	left := total
@@ -1397,10 +1410,7 @@ func (p *taxPool) random(rng *rand.Rand) taxInput {
 // TestComputeTotalsProperties checks every invariant on random invoices, each rounded amount
 // recomputed independently. Four workers, each with its own seed, share the invoices.
 func TestComputeTotalsProperties(t *testing.T) {
-	n := 100_000
-	if testing.Short() {
-		n = 10_000
-	}
+	n := propertyCases(t, 100_000)
 	const workers = 4
 	pool := newTaxPool()
 	type tally struct{ ok, lineErrs, invErrs int }

@@ -10,4 +10,9 @@
 //
 //	store := memstore.New()
 //	clients := client.NewService(memstore.Runner[client.Tx](store), nil)
+//
+// Faulty wraps a Store for fault-injection tests: a function installed with Faulty.Inject can
+// fail any store call, chosen by its number or its name, and the transaction making it then
+// rolls back. The library's own tests fail every call of a billing run, a finalization, a batch
+// approval and a void this way (see RELIABILITY.md).
 package memstore

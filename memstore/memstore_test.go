@@ -1,6 +1,8 @@
 package memstore_test
 
 import (
+	"runtime/debug"
+	"slices"
 	"testing"
 
 	"github.com/psakit/psa/billing"
@@ -26,6 +28,26 @@ func TestConformance(t *testing.T) {
 			Billing:     memstore.Runner[billing.Tx](s),
 			Portal:      memstore.Runner[portal.Tx](s),
 			Staff:       memstore.Runner[staff.Tx](s),
+		}
+	})
+}
+
+// TestFaultyConformance runs the conformance suite against a Faulty with no fault installed: it
+// forwards every store call to the Store it wraps, unchanged. It does not run under the race
+// detector, which TestConformance runs the same cases under, and the concurrency tests run
+// Faulty under.
+func TestFaultyConformance(t *testing.T) {
+	if info, ok := debug.ReadBuildInfo(); ok && slices.Contains(info.Settings, debug.BuildSetting{Key: "-race", Value: "true"}) {
+		t.Skip("the race detector runs TestConformance")
+	}
+	storetest.Run(t, func(t *testing.T) storetest.Harness {
+		f := memstore.NewFaulty(memstore.New())
+		return storetest.Harness{
+			Client:      memstore.FaultyRunner[client.Tx](f),
+			Contract:    memstore.FaultyRunner[contract.Tx](f),
+			ServiceDesk: memstore.FaultyRunner[servicedesk.Tx](f),
+			Invoice:     memstore.FaultyRunner[invoice.Tx](f),
+			Billing:     memstore.FaultyRunner[billing.Tx](f),
 		}
 	})
 }

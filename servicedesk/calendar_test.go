@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -217,9 +218,15 @@ func FuzzParseClockTime(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := servicedesk.ParseClockTime(s)
+		u := servicedesk.ClockTime(600)
+		uerr := u.UnmarshalText([]byte(s))
 		if err != nil {
-			if _, ok := errors.AsType[*psa.ValidationError](err); !ok {
-				t.Fatalf("error %v is not a *psa.ValidationError", err)
+			ve, ok := errors.AsType[*psa.ValidationError](err)
+			if !ok || !errors.Is(err, psa.ErrInvalid) || ve.Fields[0].Field != "time" || ve.Fields[0].Value != s || c != 0 {
+				t.Fatalf("ParseClockTime(%q) = %v, %v; want a *psa.ValidationError naming it", s, c, err)
+			}
+			if uerr == nil || u != 600 {
+				t.Fatalf("UnmarshalText(%q) = %v, %v; want an error and no change", s, u, uerr)
 			}
 			return
 		}
@@ -228,6 +235,23 @@ func FuzzParseClockTime(f *testing.F) {
 		}
 		if c.String() != s {
 			t.Fatalf("ParseClockTime(%q).String() = %q", s, c.String())
+		}
+		// The reference: two-digit hours and minutes, up to 24:00.
+		h, herr := strconv.Atoi(s[:2])
+		m, merr := strconv.Atoi(s[3:])
+		if herr != nil || merr != nil || s[2] != ':' || int(c) != h*60+m || s[0] == '+' || s[0] == '-' || s[3] == '+' || s[3] == '-' {
+			t.Fatalf("ParseClockTime(%q) = %d", s, int(c))
+		}
+		if uerr != nil || u != c {
+			t.Fatalf("UnmarshalText(%q) = %v, %v; ParseClockTime gives %v", s, u, uerr, c)
+		}
+		text, err := c.MarshalText()
+		if err != nil || string(text) != s {
+			t.Fatalf("MarshalText of %v = %q, %v", c, text, err)
+		}
+		var iv servicedesk.Interval
+		if err := json.Unmarshal([]byte(`{"start":"`+s+`","end":"24:00"}`), &iv); err != nil || iv.Start != c {
+			t.Fatalf("an interval starting at %q decodes to %v, %v", s, iv, err)
 		}
 	})
 }
