@@ -56,8 +56,8 @@
 //
 // A store interface added to psa gets a table: a new numbered migration in migrations/ creates it
 // (a released migration is never edited), and one table value in this package names its typed
-// columns and unique constraints; the table's generic get, create, update, put, remove and list methods
-// then implement each method of the interface in a line.
+// columns and unique constraints; the table's generic get, create, update, put, remove and list
+// methods then implement each method of the interface in a line.
 //
 // # Tests
 //
