@@ -30,7 +30,7 @@ const benchSeed = 2026
 
 var (
 	benchProfile    = flag.String("psa.billprofile", "", "write a CPU profile of BenchmarkBillingRun's timed billing runs (only) to this file")
-	benchStatements = flag.Bool("psa.statements", false, "log BenchmarkBillingRun's statements by count and time")
+	benchStatements = flag.Bool("psa.statements", false, "print BenchmarkBillingRun's statements by count and time to stderr")
 )
 
 // benchSizes are the portfolio sizes of BenchmarkBillingRun.
@@ -249,14 +249,16 @@ func (c *statementCounter) addTime(sql string, d time.Duration) {
 	}
 }
 
-// log logs the statements by count, with their total time (0 for those of batches).
-func (c *statementCounter) log(b *testing.B, clients int) {
+// print writes the statements to stderr by count per client, with their total time (0 for
+// those of batches, which are sent together). It does not use b.Log, which keeps only the first
+// lines of a benchmark's log.
+func (c *statementCounter) print(clients int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	keys := slices.SortedFunc(maps.Keys(c.texts), func(x, y string) int { return cmp.Compare(c.texts[y].calls, c.texts[x].calls) })
 	for _, k := range keys {
 		st := c.texts[k]
-		b.Logf("%8.2f/client %10v  %s", float64(st.calls)/float64(clients), st.time.Round(time.Millisecond), k)
+		fmt.Fprintf(os.Stderr, "%8.2f/client %10v  %s\n", float64(st.calls)/float64(clients), st.time.Round(time.Millisecond), k)
 	}
 }
 
@@ -384,7 +386,7 @@ func (st *benchStats) once(b *testing.B, tmpl *benchTemplate, workers int) {
 	b.Logf("billed %d clients: %d invoices, %d lines, %d statements in %d round trips", tmpl.l.BillTo, len(invs), lines,
 		count.statements.Load(), count.roundTrips.Load())
 	if *benchStatements {
-		count.log(b, tmpl.l.BillTo)
+		count.print(tmpl.l.BillTo)
 	}
 	st.lines += lines
 	st.invoices += len(invs)
