@@ -63,5 +63,8 @@
 //
 // The package's tests run the storetest conformance suite, and the quickstart journey, on a
 // throwaway PostgreSQL cluster that they create and remove (PostgreSQL's server binaries must be
-// installed), or on the database PSA_PG_DSN names; see the README.
+// installed), or on the database PSA_PG_DSN names; see the README. BenchmarkBillingRun bills the
+// generated portfolio of 1,000 and 10,000 clients that billing's benchmark bills on memstore; it
+// creates databases of its own (so with PSA_PG_DSN its user needs CREATEDB) and runs only when
+// selected with -bench. BENCHMARKS.md gives its figures.
 package pgstore
