@@ -67,7 +67,9 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "pgstore tests: creating extension btree_gist:", err)
 		return 1
 	}
-	return m.Run()
+	code := m.Run()
+	dropBenchDatabases(ctx)
+	return code
 }
 
 // serverBinaries returns the directory of PostgreSQL's server binaries (initdb, pg_ctl), or an

@@ -24,6 +24,7 @@ import (
 	"github.com/psakit/psa/pgstore"
 	"github.com/psakit/psa/portal"
 	"github.com/psakit/psa/servicedesk"
+	"github.com/psakit/psa/staff"
 	"github.com/psakit/psa/storetest"
 )
 
@@ -36,6 +37,8 @@ func newHarness(t *testing.T) storetest.Harness {
 		ServiceDesk: pgstore.Runner[servicedesk.Tx](s),
 		Invoice:     pgstore.Runner[invoice.Tx](s),
 		Billing:     pgstore.Runner[billing.Tx](s),
+		Portal:      pgstore.Runner[portal.Tx](s),
+		Staff:       pgstore.Runner[staff.Tx](s),
 	}
 }
 
@@ -121,9 +124,11 @@ func TestMigrate(t *testing.T) {
 // TestMigrateFresh runs Migrate from several goroutines on a schema that has no tables yet.
 func TestMigrateFresh(t *testing.T) {
 	pool := newSchema(t)
-	if _, err := pool.Exec(t.Context(), "DROP TABLE psa_schema_migrations, clients, contacts, assets, contract_history, contract_parts, contracts, "+
-		"ticket_notes, tickets, ticket_counter, time_entries, sla_policies, calendars, queues, desk_settings, numbering_schemes, invoices, "+
-		"sales_items, billing_claims, usage_records"); err != nil {
+	// Every table of the schema: the migrations' and the migrations' record.
+	if _, err := pool.Exec(t.Context(), `DO $$ DECLARE t text; BEGIN
+		FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+			EXECUTE format('DROP TABLE %I CASCADE', t);
+		END LOOP; END $$`); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup

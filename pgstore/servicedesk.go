@@ -2,10 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/servicedesk"
@@ -56,6 +52,11 @@ var (
 		id:      func(c servicedesk.Calendar) psa.CalendarID { return c.ID },
 		version: func(c *servicedesk.Calendar) *int64 { return &c.Version },
 	}).build()
+
+	deskSettings = singleton[servicedesk.Settings]{
+		kind: "service-desk settings", name: "desk_settings",
+		version: func(s *servicedesk.Settings) *int64 { return &s.Version },
+	}
 
 	queues = (&table[psa.QueueID, servicedesk.Queue]{
 		kind: "queue", name: "queues",
@@ -173,43 +174,10 @@ func (tx *Tx) PutQueue(ctx context.Context, q servicedesk.Queue) error {
 
 // GetSettings implements servicedesk.ConfigStore.
 func (tx *Tx) GetSettings(ctx context.Context) (servicedesk.Settings, error) {
-	var doc []byte
-	switch err := tx.tx.QueryRow(ctx, "SELECT doc FROM desk_settings").Scan(&doc); {
-	case errors.Is(err, pgx.ErrNoRows):
-		return servicedesk.Settings{}, nil
-	case err != nil:
-		return servicedesk.Settings{}, tx.fail("reading service-desk settings", err)
-	}
-	var s servicedesk.Settings
-	if err := json.Unmarshal(doc, &s); err != nil {
-		return servicedesk.Settings{}, tx.fail("decoding service-desk settings", err)
-	}
-	return s, nil
+	return deskSettings.get(ctx, tx)
 }
 
 // PutSettings implements servicedesk.ConfigStore.
 func (tx *Tx) PutSettings(ctx context.Context, s servicedesk.Settings) error {
-	given := s.Version
-	s.Version++
-	doc, err := json.Marshal(s)
-	if err != nil {
-		return tx.fail("encoding service-desk settings", err)
-	}
-	query := "UPDATE desk_settings SET version = $1, doc = $2 WHERE version = $3"
-	if given == 0 {
-		query = "INSERT INTO desk_settings (version, doc) VALUES ($1, $2) ON CONFLICT (tenant) DO NOTHING"
-	}
-	args := []any{s.Version, doc}
-	if given != 0 {
-		args = append(args, given)
-	}
-	n, err := tx.write(ctx, "storing service-desk settings", query, args...)
-	if err != nil || n == 1 {
-		return err
-	}
-	var stored int64
-	if err := tx.tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM desk_settings").Scan(&stored); err != nil {
-		return tx.fail("reading the version of service-desk settings", err)
-	}
-	return &psa.VersionConflictError{Kind: "service-desk settings", ID: "tenant", Given: given, Stored: stored}
+	return deskSettings.put(ctx, tx, s)
 }

@@ -56,8 +56,8 @@ func New(pool *pgxpool.Pool, opts *Options) *Store {
 }
 
 // Tx is one transaction of a Store. It implements the transaction interface of every package
-// of psa (client.Tx, contract.Tx, servicedesk.Tx, invoice.Tx, billing.Tx). It is valid only inside
-// the function Store.Run calls, and is not safe for concurrent use.
+// of psa (client.Tx, contract.Tx, servicedesk.Tx, invoice.Tx, billing.Tx, portal.Tx, staff.Tx). It
+// is valid only inside the function Store.Run calls, and is not safe for concurrent use.
 type Tx struct {
 	tx pgx.Tx
 	// retry is set when a statement failed with a serialization failure or a deadlock: the

@@ -35,7 +35,7 @@ type table[K psa.ID, V any] struct {
 	// (an exclusion constraint); nil, or a nil result, leaves the generic mapping.
 	violation func(ctx context.Context, tx *Tx, v V, pe *pgconn.PgError) error
 
-	insertSQL, updateSQL, replaceSQL, getSQL, versionSQL string
+	insertSQL, updateSQL, replaceSQL, getSQL, versionSQL, deleteSQL string
 }
 
 // column is a typed column of a table, computed from the value.
@@ -70,6 +70,7 @@ func (t *table[K, V]) build() *table[K, V] {
 	t.updateSQL = fmt.Sprintf("%s AND version = $%d", t.replaceSQL, len(names)+1)
 	t.getSQL = fmt.Sprintf("SELECT doc FROM %s WHERE id = $1", t.name)
 	t.versionSQL = fmt.Sprintf("SELECT version FROM %s WHERE id = $1", t.name)
+	t.deleteSQL = fmt.Sprintf("DELETE FROM %s WHERE id = $1", t.name)
 	return t
 }
 
@@ -227,6 +228,41 @@ func (t *table[K, V]) replace(ctx context.Context, tx *Tx, v V) error {
 		return psa.NotFound(t.kind, t.id(v))
 	}
 	return nil
+}
+
+// remove deletes the stored value with id, or gives a *psa.NotFoundError. The row is removed, so
+// its ID and unique keys are free again.
+func (t *table[K, V]) remove(ctx context.Context, tx *Tx, id K) error {
+	tx.forget(t.name)
+	n, err := tx.write(ctx, "deleting "+t.kind, t.deleteSQL, pgKey(id))
+	if err != nil {
+		return fmt.Errorf("psa: pgstore: %s %s cannot be deleted: %w", t.kind, id, err)
+	}
+	if n == 0 {
+		return psa.NotFound(t.kind, id)
+	}
+	return nil
+}
+
+// removeAt deletes the stored value with id under the version rule: version must be the stored
+// one (else a *psa.VersionConflictError); an unknown ID is a *psa.NotFoundError.
+func (t *table[K, V]) removeAt(ctx context.Context, tx *Tx, id K, version int64) error {
+	tx.forget(t.name)
+	n, err := tx.write(ctx, "deleting "+t.kind, t.deleteSQL+" AND version = $2", pgKey(id), version)
+	if err != nil {
+		return fmt.Errorf("psa: pgstore: %s %s cannot be deleted: %w", t.kind, id, err)
+	}
+	if n == 1 {
+		return nil
+	}
+	var stored int64
+	switch err := tx.tx.QueryRow(ctx, t.versionSQL, pgKey(id)).Scan(&stored); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return psa.NotFound(t.kind, id)
+	case err != nil:
+		return tx.fail("reading the version of "+t.kind, err)
+	}
+	return &psa.VersionConflictError{Kind: t.kind, ID: id.String(), Given: version, Stored: stored}
 }
 
 // mapWrite maps the refusal of a write of v to psa's errors: a taken key to a
