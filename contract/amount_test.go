@@ -93,6 +93,14 @@ func TestPartAmountIsPartChargeAmount(t *testing.T) {
 		if werr == nil && (!want.Amount.Equal(got) || want.Amount.Currency() != got.Currency()) {
 			t.Fatalf("case %d: %+v %+v %+v: PartCharge %s, PartAmount %s", i, k.Terms, p, due, want.Amount, got)
 		}
+		if u, ok := contract.PartMinorUnits(k, p, due); ok {
+			if werr != nil {
+				t.Fatalf("case %d: PartMinorUnits %d where PartCharge fails: %v", i, u, werr)
+			}
+			if want, err := want.Amount.MinorUnits(); err != nil || want != u {
+				t.Fatalf("case %d: PartMinorUnits %d, PartCharge %d (%v)", i, u, want, err)
+			}
+		}
 		if werr == nil {
 			if got, ref := want.Explain(), explainReference(want); got != ref {
 				t.Fatalf("case %d: Explain\n%s\nwant\n%s", i, got, ref)

@@ -567,11 +567,11 @@ func roundQuotient(num decimal.Decimal, den int, scale int32, mode psa.RoundingM
 // The text depends only on r; lines end in "\n", the total line does not.
 func (r ChargeResult) Explain() string {
 	var buf [512]byte
-	return string(r.appendExplain(buf[:0]))
+	return string(r.AppendExplain(buf[:0]))
 }
 
-// appendExplain appends Explain's text to b.
-func (r ChargeResult) appendExplain(b []byte) []byte {
+// AppendExplain appends Explain's text to b.
+func (r ChargeResult) AppendExplain(b []byte) []byte {
 	cur := r.Amount.Currency()
 	scale := psa.MinorUnitScale(cur)
 	if len(r.Lines) == 0 {
