@@ -276,11 +276,18 @@ func (s *Service) billToClients(ctx context.Context) ([]psa.ClientID, error) {
 func (s *Service) billOne(ctx context.Context, id psa.ClientID, opts RunOptions, carried *invoice.Scheme, t *turn) ClientRun {
 	var res ClientRun
 	var err error
+	lines := s.lines.Get().(*[]pending)
+	defer func() {
+		clear((*lines)[:cap(*lines)]) // keep no reference to this client's values
+		*lines = (*lines)[:0]
+		s.lines.Put(lines)
+	}()
 	for {
 		calls := 0
 		err = s.run(ctx, func(ctx context.Context, tx Tx) error {
 			calls++
-			b := &bill{s: s, tx: tx, opts: opts, carried: carried}
+			b := &bill{s: s, tx: tx, opts: opts, carried: carried, lines: (*lines)[:0]}
+			defer func() { *lines = b.lines[:0] }() // the grown buffer serves the next call and client
 			if t != nil {
 				first := calls == 1
 				b.wait = func(ctx context.Context) error { return t.wait(ctx, first) }
