@@ -644,7 +644,8 @@ func allocateBig(units *big.Int, ints []*big.Int) []*big.Int {
 // ("0.125 USD"); it is never rounded and never in scientific notation, whatever decimal's global
 // settings.
 func (m Money) String() string {
-	return m.amountString() + " " + m.cur.String()
+	var buf [40]byte
+	return string(m.Append(buf[:0]))
 }
 
 // amountString formats the amount as String does, without the currency.
@@ -749,8 +750,11 @@ func (m Money) Quo(den int64, mode RoundingMode) (Money, error) {
 	if den == 0 {
 		return Money{}, Invalid(moneyObject, "divisor", "0", "must not be zero")
 	}
-	d := decimal.NewFromInt(den)
 	scale := MinorUnitScale(m.cur)
+	if q, ok := quoSmall(m.amount, den, scale, mode); ok {
+		return Money{amount: decimal.New(q, -scale), cur: m.cur}, nil
+	}
+	d := decimal.NewFromInt(den)
 	q, r := m.amount.QuoRem(d, scale) // truncated towards zero; |r| < |d| x 10^-scale
 	if !r.IsZero() {
 		unit := decimal.New(int64(m.amount.Sign()*d.Sign()), -scale)

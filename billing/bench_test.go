@@ -400,12 +400,38 @@ func resolveLine(ctx context.Context, tx billing.Tx, line invoice.Line) (limitLi
 			return limitLine{}, err
 		}
 		mode := psa.RoundHalfUp
+		var k contract.Contract
 		if !psa.IsNil(e.ContractID) {
-			k, err := tx.GetContract(ctx, e.ContractID)
-			if err != nil {
+			if k, err = tx.GetContract(ctx, e.ContractID); err != nil {
 				return limitLine{}, err
 			}
 			mode = k.Rounding
+		}
+		if k.Type == contract.RetainerHours || k.Type == contract.RetainerAmount {
+			// Time under a retainer: what the line's claim used of the allowance is not charged.
+			claims, err := tx.ListClaims(ctx, billing.SubjectOf(id))
+			if err != nil {
+				return limitLine{}, err
+			}
+			var used contract.Use
+			for _, c := range claims {
+				if c.LineID == line.ID && c.Consumed != nil {
+					used = c.Consumed.Use
+				}
+			}
+			if k.Type == contract.RetainerHours {
+				// The time beyond the block, at the line's rate (the overage rate or the entry's).
+				beyond := decimal.NewFromInt(int64(e.BillableDuration - used.Time))
+				return limitLine{terms: []limitTerm{{line.UnitPrice.Amount(), beyond, one}}, den: decimal.NewFromInt(int64(time.Hour)),
+					before: decimal.Zero, mode: mode}, nil
+			}
+			// The entry's value less what the retainer covered.
+			minutes := decimal.NewFromInt(int64(e.BillableDuration.Minutes()))
+			covered := decimal.Zero
+			if used.Amount.Currency() == k.Currency {
+				covered = used.Amount.Amount()
+			}
+			return limitLine{terms: []limitTerm{{e.Rate.Amount(), minutes, one}}, den: decimal.NewFromInt(60), before: covered, mode: mode}, nil
 		}
 		minutes := decimal.NewFromInt(int64(e.BillableDuration.Minutes()))
 		return limitLine{terms: []limitTerm{{e.Rate.Amount(), minutes, one}}, den: decimal.NewFromInt(60), before: decimal.Zero, mode: mode}, nil

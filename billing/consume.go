@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -29,7 +30,8 @@ func (b *bill) consume(org client.Client, k contract.Contract, entries []service
 	slices.SortFunc(entries, func(x, y servicedesk.TimeEntry) int {
 		return cmp.Or(x.Date.Compare(y.Date), x.Start.Compare(y.Start), bytes.Compare(x.ID.UUID[:], y.ID.UUID[:]))
 	})
-	for _, e := range entries {
+	for i := range entries {
+		e := entries[i]
 		left, err := k.Left(e.Date)
 		if err != nil {
 			return err
@@ -44,19 +46,23 @@ func (b *bill) consume(org client.Client, k contract.Contract, entries []service
 		if err != nil {
 			return err
 		}
-		line.Description = fmt.Sprintf("%s %s", e.Date, workLabel(e))
+		var buf [256]byte
+		text := appendWorkLabel(e.Date.Append(buf[:0]), ' ', e)
 		if !use.IsZero() {
-			line.Description += fmt.Sprintf(" (%s from the retainer)", useLabel(use))
+			text = append(text, " ("...)
+			text = appendUseLabel(text, use)
+			text = append(text, " from the retainer)"...)
 		}
+		line.Description = string(text)
 		line.Period = psa.Period{Start: e.Date, End: e.Date.AddDays(1)}
-		line.Source = invoice.Source{Kind: "time entry", ID: e.ID.String()}
-		p := pending{subject: SubjectOf(e.ID), key: "time", po: k.PONumber, terms: k.PaymentTerms, line: line, after: b.markBilled(e)}
+		line.Source = invoice.Source{Kind: "time entry", ID: string(appendUUID(text[:0], e.ID.UUID))}
+		p := pending{subject: SubjectOf(e.ID), key: "time", po: k.PONumber, terms: k.PaymentTerms, line: line, entry: &entries[i]}
 		if !use.IsZero() {
 			if err := k.Record(use); err != nil {
 				return err
 			}
 			p.consumed = &Consumption{ContractID: k.ID, Use: use}
-			p.after = chain(p.after, b.record(*p.consumed))
+			p.after = b.record(*p.consumed)
 		}
 		b.add(org, p)
 	}
@@ -108,17 +114,30 @@ func amountLine(k contract.Contract, e servicedesk.TimeEntry, left contract.Use)
 	return contract.Use{Period: left.Period, Amount: covered}, line, nil
 }
 
-// useLabel says what u uses: time or money.
-func useLabel(u contract.Use) string {
+// appendUseLabel appends what u uses to b: time or money.
+func appendUseLabel(b []byte, u contract.Use) []byte {
 	if u.Time > 0 {
-		return u.Time.String()
+		return appendDuration(b, u.Time)
 	}
-	return u.Amount.String()
+	return u.Amount.Append(b)
 }
 
-// durationHours returns d in hours to 4 decimal places.
+// durationHours returns d's whole minutes in hours, rounded half away from zero to 4 decimal
+// places (as decimal's DivRound rounds, exponent -4).
 func durationHours(d time.Duration) decimal.Decimal {
-	return decimal.NewFromInt(int64(d/time.Minute)).DivRound(decimal.NewFromInt(60), 4)
+	minutes := int64(d / time.Minute)
+	if minutes > math.MaxInt64/10_000 || minutes < -math.MaxInt64/10_000 {
+		return decimal.NewFromInt(minutes).DivRound(decimal.NewFromInt(60), 4)
+	}
+	n := minutes * 10_000
+	q, r := n/60, n%60
+	switch {
+	case r >= 30:
+		q++
+	case r <= -30:
+		q--
+	}
+	return decimal.New(q, -4)
 }
 
 // record returns the follow-up of a line that consumed u: the use is recorded on its contract.
@@ -149,11 +168,11 @@ func (b *bill) incidents(ctx context.Context, org client.Client, k contract.Cont
 		if t.ContractID != k.ID || t.Status != servicedesk.StatusResolved && t.Status != servicedesk.StatusClosed {
 			continue
 		}
-		billed, err := b.billedByKey(ctx, SubjectOf(t.ID))
+		billed, err := b.billedKeys(ctx, SubjectOf(t.ID))
 		if err != nil {
 			return err
 		}
-		if _, done := billed["incident"]; done {
+		if _, done := billed.get("incident"); done {
 			continue
 		}
 		left, err := k.Left(psa.DateOf(t.CreatedAt)) // a ticket opened outside the term uses none

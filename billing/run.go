@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -275,11 +276,18 @@ func (s *Service) billToClients(ctx context.Context) ([]psa.ClientID, error) {
 func (s *Service) billOne(ctx context.Context, id psa.ClientID, opts RunOptions, carried *invoice.Scheme, t *turn) ClientRun {
 	var res ClientRun
 	var err error
+	lines := s.lines.Get().(*[]pending)
+	defer func() {
+		clear((*lines)[:cap(*lines)]) // keep no reference to this client's values
+		*lines = (*lines)[:0]
+		s.lines.Put(lines)
+	}()
 	for {
 		calls := 0
 		err = s.run(ctx, func(ctx context.Context, tx Tx) error {
 			calls++
-			b := &bill{s: s, tx: tx, opts: opts, carried: carried}
+			b := &bill{s: s, tx: tx, opts: opts, carried: carried, lines: (*lines)[:0]}
+			defer func() { *lines = b.lines[:0] }() // the grown buffer serves the next call and client
 			if t != nil {
 				first := calls == 1
 				b.wait = func(ctx context.Context) error { return t.wait(ctx, first) }
@@ -339,6 +347,13 @@ type pending struct {
 	po       string
 	terms    psa.PaymentTerms
 	after    func(ctx context.Context, inv psa.InvoiceID) error
+	// entry, when set, is the time entry the line bills, as listed in this transaction (at its
+	// stored version): once the invoice exists, the entry is marked billed by it, before after
+	// runs.
+	entry *servicedesk.TimeEntry
+	// item, when set, is the sales item the line bills, as listed in this transaction: once the
+	// invoice exists, the item is marked billed by it, before after runs.
+	item *SalesItem
 }
 
 func (b *bill) client(ctx context.Context, id psa.ClientID) (ClientRun, error) {
@@ -486,12 +501,12 @@ func (b *bill) once(ctx context.Context, org client.Client, k contract.Contract)
 	case contract.PerTicket:
 		charges = append(charges, charge{"prepaid incidents", k.BillAmount})
 	}
-	billed, err := b.billedByKey(ctx, SubjectOf(k.ID))
+	billed, err := b.billedKeys(ctx, SubjectOf(k.ID))
 	if err != nil {
 		return err
 	}
 	for _, ch := range charges {
-		if _, done := billed[ch.key]; done || ch.amount.Currency() != k.Currency || ch.amount.IsZero() {
+		if _, done := billed.get(ch.key); done || ch.amount.Currency() != k.Currency || ch.amount.IsZero() {
 			continue
 		}
 		amount := ch.amount.Round(k.Rounding)
@@ -526,70 +541,102 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 			return err
 		}
 	}
-	usage := map[psa.Date]decimal.Decimal{}
+	var usage map[psa.Date]decimal.Decimal
 	if stored {
 		records, err := b.tx.ListUsage(ctx, p.ID)
 		if err != nil {
 			return err
 		}
 		for _, u := range records {
+			if usage == nil {
+				usage = make(map[psa.Date]decimal.Decimal, len(records))
+			}
 			usage[u.Period.Start] = u.Quantity
 		}
 	}
-	billed, err := b.billedByKey(ctx, SubjectOf(p.ID))
+	billed, err := b.billedKeys(ctx, SubjectOf(p.ID))
 	if err != nil {
 		return err
 	}
 	queued := len(b.lines)
 	latest := p.BilledThrough
+	cur := p.UnitPrice.Currency()
+	var keyBuf [32]byte
 	for _, due := range dues {
 		priced := p
 		if q, ok := usage[due.Period.Start]; ok {
 			// The host's measured quantity for the period replaces the dated quantities.
 			priced.Quantities = []contract.Quantity{{From: due.Served.Start, Quantity: q}}
 		}
-		amount, err := contract.PartAmount(k, priced, due)
-		if err != nil {
-			return err
+		units, small := contract.PartMinorUnits(k, priced, due)
+		var amount psa.Money
+		if !small {
+			if amount, err = contract.PartAmount(k, priced, due); err != nil {
+				return err
+			}
 		}
-		key := "period " + due.Period.Start.String()
-		before := billed[key]
-		delete(billed, key)
-		if before.Currency() != amount.Currency() {
-			before = psa.ZeroMoney(amount.Currency())
+		key := due.Period.Start.Append(append(keyBuf[:0], "period "...))
+		var before psa.Money
+		if i := billed.indexBytes(key); i >= 0 {
+			before, billed[i].done = billed[i].sum, true
 		}
 		if latest.Before(due.Served.End) {
 			latest = due.Served.End
 		}
-		if amount.Equal(before) {
-			continue // billed as it stands: the full charge (and its explanation) is not needed
+		if small {
+			if sameUnits(before, cur, units) {
+				continue // billed as it stands: the full charge (and its explanation) is not needed
+			}
+		} else {
+			if before.Currency() != amount.Currency() {
+				before = psa.ZeroMoney(amount.Currency())
+			}
+			if amount.Equal(before) {
+				continue
+			}
 		}
 		charge, err := contract.PartCharge(k, priced, due)
 		if err != nil {
 			return err
 		}
+		if before.Currency() != charge.Amount.Currency() {
+			before = psa.ZeroMoney(charge.Amount.Currency())
+		}
 		diff, err := contract.Adjustment(charge, before)
 		if err != nil {
 			return err
 		}
-		explain := charge.Explain()
-		desc := fmt.Sprintf("%s, %s", p.Description, due.Served)
+		text := charge.AppendExplain(make([]byte, 0, 512))
 		if !before.IsZero() {
-			explain += fmt.Sprintf("\nalready billed %s for this period: adjustment %s", before, diff)
-			desc += " (adjustment)"
+			text = append(text, "\nalready billed "...)
+			text = before.Append(text)
+			text = append(text, " for this period: adjustment "...)
+			text = diff.Append(text)
 		}
+		explain := string(text)
+		text = append(text[:0], p.Description...)
+		text = append(text, ", "...)
+		text = due.Served.Append(text)
+		if !before.IsZero() {
+			text = append(text, " (adjustment)"...)
+		}
+		desc := string(text)
+		text = appendUUID(text[:0], p.ID.UUID)
+		text = append(text, '/')
+		text = due.Period.Start.Append(text)
+		source := string(text)
 		qty := decimal.NewFromInt(1)
 		if len(charge.Lines) == 1 {
 			qty = charge.Lines[0].Quantity
 		}
-		b.add(org, pending{subject: SubjectOf(p.ID), key: key, po: k.PONumber, terms: k.PaymentTerms,
+		b.add(org, pending{subject: SubjectOf(p.ID), key: string(key), po: k.PONumber, terms: k.PaymentTerms,
 			line: invoice.Line{Description: desc, Period: due.Served, Quantity: qty, UnitPrice: charge.UnitPrice, Amount: diff,
-				Explanation: explain, Source: invoice.Source{Kind: "contract part", ID: p.ID.String() + "/" + due.Period.Start.String()}}})
+				Explanation: explain, Source: invoice.Source{Kind: "contract part", ID: source}}})
 	}
 	// Periods billed before and no longer served at all (the contract ended before them): their
 	// charge is now nothing, so what was billed for them is credited.
-	for _, key := range slices.Sorted(maps.Keys(billed)) {
-		amount := billed[key]
+	for _, left := range billed.left() {
+		key, amount := left.key, left.sum
 		if amount.IsZero() {
 			continue
 		}
@@ -617,28 +664,6 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 		return b.tx.UpdatePart(ctx, part)
 	})
 	return nil
-}
-
-// billedByKey sums the live claims on subject by key.
-func (b *bill) billedByKey(ctx context.Context, subject Subject) (map[string]psa.Money, error) {
-	claims, err := b.tx.ListClaims(ctx, subject)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]psa.Money{}
-	for _, c := range claims {
-		if c.Released {
-			continue
-		}
-		sum, ok := out[c.Key]
-		if !ok {
-			sum = psa.ZeroMoney(c.Amount.Currency())
-		}
-		if out[c.Key], err = sum.Add(c.Amount); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 func chain(a, b func(context.Context, psa.InvoiceID) error) func(context.Context, psa.InvoiceID) error {
@@ -681,7 +706,8 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 		contracts = map[psa.ContractID]contract.Contract{}
 	}
 	retained := map[psa.ContractID][]servicedesk.TimeEntry{} // time that consumes a retainer
-	for _, e := range entries {
+	for i := range entries {
+		e := entries[i]
 		if e.Date.After(b.opts.AsOf) {
 			continue
 		}
@@ -735,13 +761,27 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 		if err != nil {
 			return nil, err
 		}
-		p := pending{subject: SubjectOf(e.ID), key: "time", line: invoice.Line{
-			Description: fmt.Sprintf("%s %s", e.Date, workLabel(e)),
+		var buf [256]byte
+		text := appendWorkLabel(e.Date.Append(buf[:0]), ' ', e)
+		desc := string(text)
+		text = appendDuration(text[:0], e.BillableDuration)
+		text = append(text, " billable ("...)
+		text = appendDuration(text, e.Duration)
+		text = append(text, " worked) at "...)
+		text = e.Rate.Append(text)
+		text = append(text, " an hour ("...)
+		text = append(text, e.RateSource...)
+		text = append(text, "), rounded "...)
+		text = append(text, rounding.String()...)
+		text = append(text, " once"...)
+		explain := string(text)
+		p := pending{subject: SubjectOf(e.ID), key: "time", entry: &entries[i], line: invoice.Line{
+			Description: desc,
 			Period:      psa.Period{Start: e.Date, End: e.Date.AddDays(1)},
-			Quantity:    decimal.NewFromInt(int64(e.BillableDuration/time.Minute)).DivRound(decimal.NewFromInt(60), 4),
+			Quantity:    durationHours(e.BillableDuration),
 			UnitPrice:   e.Rate, Amount: value,
-			Explanation: fmt.Sprintf("%v billable (%v worked) at %s an hour (%s), rounded %s once", e.BillableDuration, e.Duration, e.Rate, e.RateSource, rounding),
-			Source:      invoice.Source{Kind: "time entry", ID: e.ID.String()}}}
+			Explanation: explain,
+			Source:      invoice.Source{Kind: "time entry", ID: string(appendUUID(text[:0], e.ID.UUID))}}}
 		if k != nil {
 			p.po, p.terms = k.PONumber, k.PaymentTerms
 			if hasCap(*k) {
@@ -750,7 +790,6 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 				}
 			}
 		}
-		p.after = b.markBilled(e)
 		b.add(org, p)
 	}
 	for _, id := range slices.SortedFunc(maps.Keys(retained), func(a, c psa.ContractID) int { return strings.Compare(a.String(), c.String()) }) {
@@ -774,22 +813,21 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 	return skips, nil
 }
 
-// markBilled returns the follow-up of a line that bills time entry e, as listed in this
-// transaction (at its stored version): the entry is billed by the line's invoice.
-func (b *bill) markBilled(e servicedesk.TimeEntry) func(context.Context, psa.InvoiceID) error {
-	return func(ctx context.Context, inv psa.InvoiceID) error {
-		e.Status, e.InvoiceID = servicedesk.EntryBilled, inv
-		return b.tx.UpdateTimeEntry(ctx, e)
-	}
-}
-
-// workLabel names a time entry's work on an invoice line.
-func workLabel(e servicedesk.TimeEntry) string {
-	label := strings.TrimSpace(strings.Join([]string{e.WorkType, e.Role}, " "))
+// appendWorkLabel appends sep and the name of a time entry's work on an invoice line to b: its
+// work type and role, and its note when the note is public.
+func appendWorkLabel(b []byte, sep byte, e servicedesk.TimeEntry) []byte {
+	b = append(b, sep)
+	start := len(b)
+	b = append(b, e.WorkType...)
+	b = append(b, ' ')
+	b = append(b, e.Role...)
+	trimmed := bytes.TrimSpace(b[start:])
+	b = b[:start+copy(b[start:], trimmed)]
 	if e.Note != "" && e.NotePublic {
-		label += ": " + e.Note
+		b = append(b, ": "...)
+		b = append(b, e.Note...)
 	}
-	return label
+	return b
 }
 
 // estimate values unapproved time at the rate and rounding it would be approved at; ok is false
@@ -821,21 +859,27 @@ func (b *bill) salesItems(ctx context.Context, org client.Client) error {
 	if err != nil {
 		return err
 	}
-	for _, it := range items {
+	for i := range items {
+		it := &items[i] // as listed in this transaction, at its stored version
 		if it.Billed() || it.Date.After(b.opts.AsOf) {
 			continue
 		}
-		si := it // as listed in this transaction, at its stored version
 		amount := it.Amount(b.s.rounding)
-		b.add(org, pending{subject: SubjectOf(it.ID), key: "sales item", po: it.PONumber,
+		var buf [128]byte
+		text := psa.AppendDecimal(buf[:0], it.Quantity)
+		text = append(text, " x "...)
+		text = it.UnitPrice.Append(text)
+		text = append(text, ", sold "...)
+		text = it.Date.Append(text)
+		text = append(text, ", rounded "...)
+		text = append(text, b.s.rounding.String()...)
+		text = append(text, " once"...)
+		explain := string(text)
+		b.add(org, pending{subject: SubjectOf(it.ID), key: "sales item", po: it.PONumber, item: it,
 			line: invoice.Line{Description: it.Description, Period: psa.Period{Start: it.Date, End: it.Date.AddDays(1)}, Quantity: it.Quantity,
 				UnitPrice: it.UnitPrice, Amount: amount,
-				Explanation: fmt.Sprintf("%s x %s, sold %s, rounded %s once", it.Quantity, it.UnitPrice, it.Date, b.s.rounding),
-				Source:      invoice.Source{Kind: "sales item", ID: it.ID.String()}},
-			after: func(ctx context.Context, inv psa.InvoiceID) error {
-				si.InvoiceID = inv
-				return b.tx.UpdateSalesItem(ctx, si)
-			}})
+				Explanation: explain,
+				Source:      invoice.Source{Kind: "sales item", ID: string(appendUUID(text[:0], it.ID.UUID))}}})
 	}
 	return nil
 }
@@ -929,6 +973,20 @@ func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, l
 		claim := Claim{LineID: p.line.ID, Subject: p.subject, Key: p.key, InvoiceID: inv.ID, Amount: p.line.Amount, Consumed: p.consumed}
 		if err := b.tx.CreateClaim(ctx, claim); err != nil {
 			return invoice.Invoice{}, err
+		}
+		if p.entry != nil {
+			e := *p.entry
+			e.Status, e.InvoiceID = servicedesk.EntryBilled, inv.ID
+			if err := b.tx.UpdateTimeEntry(ctx, e); err != nil {
+				return invoice.Invoice{}, err
+			}
+		}
+		if p.item != nil {
+			it := *p.item
+			it.InvoiceID = inv.ID
+			if err := b.tx.UpdateSalesItem(ctx, it); err != nil {
+				return invoice.Invoice{}, err
+			}
 		}
 		if p.after != nil {
 			if err := p.after(ctx, inv.ID); err != nil {
@@ -1061,11 +1119,11 @@ func (b *bill) capLines(ctx context.Context, org client.Client, capped map[capKe
 	for _, key := range keys {
 		t, k := capped[key], contracts[key.contract]
 		claimKey := "cap " + key.period.String()
-		claimed, err := b.billedByKey(ctx, SubjectOf(k.ID))
+		claimed, err := b.billedKeys(ctx, SubjectOf(k.ID))
 		if err != nil {
 			return err
 		}
-		reduced, ok := claimed[claimKey]
+		reduced, ok := claimed.get(claimKey)
 		if !ok {
 			reduced = psa.ZeroMoney(k.Currency)
 		}

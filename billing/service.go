@@ -2,6 +2,7 @@ package billing
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/invoice"
@@ -24,11 +25,15 @@ type Service struct {
 	opts     psa.Options
 	regions  []invoice.TaxRegion
 	rounding psa.RoundingMode
+	// lines recycles the buffers of the lines a client's billing queues (*[]pending), which
+	// end with the client's transaction.
+	lines sync.Pool
 }
 
 // NewService returns a Service that runs its work through run. Invalid tax regions are an error.
 func NewService(run psa.Runner[Tx], opts *Options) (*Service, error) {
 	s := &Service{run: run}
+	s.lines.New = func() any { return new([]pending) }
 	if opts != nil {
 		s.opts, s.rounding = opts.Options, opts.Rounding
 		s.regions = append([]invoice.TaxRegion(nil), opts.TaxRegions...)

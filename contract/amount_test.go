@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -92,6 +93,19 @@ func TestPartAmountIsPartChargeAmount(t *testing.T) {
 		if werr == nil && (!want.Amount.Equal(got) || want.Amount.Currency() != got.Currency()) {
 			t.Fatalf("case %d: %+v %+v %+v: PartCharge %s, PartAmount %s", i, k.Terms, p, due, want.Amount, got)
 		}
+		if u, ok := contract.PartMinorUnits(k, p, due); ok {
+			if werr != nil {
+				t.Fatalf("case %d: PartMinorUnits %d where PartCharge fails: %v", i, u, werr)
+			}
+			if want, err := want.Amount.MinorUnits(); err != nil || want != u {
+				t.Fatalf("case %d: PartMinorUnits %d, PartCharge %d (%v)", i, u, want, err)
+			}
+		}
+		if werr == nil {
+			if got, ref := want.Explain(), explainReference(want); got != ref {
+				t.Fatalf("case %d: Explain\n%s\nwant\n%s", i, got, ref)
+			}
+		}
 	}
 	if compared < n/2 {
 		t.Fatalf("only %d of %d cases had a due period", compared, n)
@@ -105,4 +119,78 @@ func mustCurrency(t *testing.T, code string) currency.Unit {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// explainReference is ChargeResult.Explain as first written, with decimal arithmetic and string
+// concatenation: the text Explain must keep giving.
+func explainReference(r contract.ChargeResult) string {
+	var b strings.Builder
+	cur := r.Amount.Currency()
+	scale := psa.MinorUnitScale(cur)
+	share := func(num decimal.Decimal) (decimal.Decimal, bool) {
+		if r.PeriodDays <= 0 {
+			return decimal.Zero, num.IsZero()
+		}
+		d := decimal.NewFromInt(int64(r.PeriodDays))
+		q, rem := num.QuoRem(d, scale)
+		if rem.Sign() != 0 {
+			abs := rem.Abs()
+			half := abs.Add(abs).Cmp(decimal.New(int64(r.PeriodDays), -scale))
+			if half > 0 || half == 0 && (r.Rounding != psa.RoundHalfEven || q.Coefficient().Bit(0) == 1) {
+				unit := decimal.New(1, -scale)
+				if num.Sign() < 0 {
+					q = q.Sub(unit)
+				} else {
+					q = q.Add(unit)
+				}
+			}
+		}
+		return q, q.Mul(d).Equal(num)
+	}
+	text := func(d decimal.Decimal) string {
+		m, err := psa.NewMoney(d, cur)
+		if err != nil {
+			return "?"
+		}
+		return m.Amount().StringFixed(max(scale, -min(d.Exponent(), 0))) + " " + cur.String()
+	}
+	if len(r.Lines) == 0 {
+		b.WriteString("no service in " + r.Period.String() + "\n")
+	}
+	var num decimal.Decimal
+	for _, l := range r.Lines {
+		num = num.Add(l.Numerator.Amount())
+		b.WriteString(l.Served.String() + ": " + l.Quantity.String() + " x " + text(r.UnitPrice.Amount()))
+		sh, exact := share(l.Numerator.Amount())
+		switch {
+		case !r.Prorated && len(r.Lines) == 1:
+			b.WriteString(", whole period")
+		case r.DayCount == contract.Thirty360:
+			b.WriteString(" x " + l.Fraction.String() + " days (30E/360)")
+		default:
+			b.WriteString(" x " + l.Fraction.String() + " days")
+		}
+		if exact {
+			b.WriteString(" = ")
+		} else {
+			b.WriteString(" ≈ ")
+		}
+		b.WriteString(text(sh) + "\n")
+	}
+	b.WriteString("charge " + text(r.Amount.Amount()) + " (")
+	_, exact := share(num)
+	switch {
+	case !r.Prorated && exact:
+		b.WriteString("whole period, not prorated)")
+	case !r.Prorated:
+		b.WriteString("whole period, not prorated; rounded " + r.Rounding.String() + " once)")
+	case exact:
+		b.WriteString("exact)")
+	default:
+		b.WriteString("rounded " + r.Rounding.String() + " once)")
+	}
+	for _, n := range r.Notes {
+		b.WriteString("\n" + n)
+	}
+	return b.String()
 }

@@ -82,26 +82,43 @@ func PartAmount(c Contract, p Part, due DuePeriod) (psa.Money, error) {
 	return r.Amount, nil
 }
 
+// PartMinorUnits returns PartAmount(c, p, due) as a whole number of minor units of the part's
+// currency, without allocating, when the numbers are small (see PartAmount) and the input
+// valid; ok is false otherwise, and the caller needs PartAmount (which reports what is invalid).
+func PartMinorUnits(c Contract, p Part, due DuePeriod) (units int64, ok bool) {
+	return partUnitsSmall(c, p, due)
+}
+
 // partAmountSmall computes PartAmount in 64-bit integers (128 bits for the division), as
 // chargeSmall does, when the input is valid and every number fits; it reports false otherwise,
 // and PartAmount takes the general path (which reports what is invalid).
 func partAmountSmall(c Contract, p Part, due DuePeriod) (psa.Money, bool) {
+	units, ok := partUnitsSmall(c, p, due)
+	if !ok {
+		return psa.Money{}, false
+	}
+	cur := p.UnitPrice.Currency()
+	return mustMoney(decimal.New(units, -psa.MinorUnitScale(cur)), cur), true
+}
+
+// partUnitsSmall is partAmountSmall's amount in minor units.
+func partUnitsSmall(c Contract, p Part, due DuePeriod) (int64, bool) {
 	cur := p.UnitPrice.Currency()
 	if !p.PriceSet() || p.Trial || cur == currency.XXX {
-		return psa.Money{}, false
+		return 0, false
 	}
 	pc, pe, ok := smallDecimal(p.UnitPrice.Amount())
 	if !ok {
-		return psa.Money{}, false
+		return 0, false
 	}
 	if p.DiscountPercent.IsPositive() {
 		// price x (100 - discount) / 100, exactly, for a discount of a whole percent.
 		dc, de, ok := smallDecimal(p.DiscountPercent)
 		if !ok || de != 0 || dc > 100 {
-			return psa.Money{}, false
+			return 0, false
 		}
 		if pc, ok = mulSmall(pc, 100-dc); !ok {
-			return psa.Money{}, false
+			return 0, false
 		}
 		pe -= 2
 	}
@@ -112,13 +129,13 @@ func partAmountSmall(c Contract, p Part, due DuePeriod) (psa.Money, bool) {
 	period := due.Period
 	switch {
 	case period.IsEmpty(), c.Rounding != psa.RoundHalfUp && c.Rounding != psa.RoundHalfEven, !exponentSmall(pe):
-		return psa.Money{}, false
+		return 0, false
 	case dc == Thirty360:
 		if m := c.Schedule.Cycle.Months(); m == 0 || monthIndex(period.End)-monthIndex(period.Start) != m {
-			return psa.Money{}, false
+			return 0, false
 		}
 	case dc != ActualDays:
-		return psa.Money{}, false
+		return 0, false
 	}
 	pd := PeriodDays(period, c.Schedule.Cycle, dc)
 	served := clip(due.Served, p.Served(c))
@@ -138,12 +155,12 @@ func partAmountSmall(c Contract, p Part, due DuePeriod) (psa.Money, bool) {
 			}
 			qc, qe, ok := smallDecimal(x.Quantity)
 			if !ok || qc < 0 || !exponentSmall(qe) {
-				return psa.Money{}, false
+				return 0, false
 			}
 			e := pe + qe
 			if pass == 0 {
 				if span.Start.Before(period.Start) || span.End.After(period.End) || (lines > 0 && span.Start.Before(last)) {
-					return psa.Money{}, false // invalid: the general path says why
+					return 0, false // invalid: the general path says why
 				}
 				last = span.End
 				if lines == 0 || e < minExp {
@@ -154,32 +171,28 @@ func partAmountSmall(c Contract, p Part, due DuePeriod) (psa.Money, bool) {
 			}
 			n, ok := mulSmall(pc, qc)
 			if !ok {
-				return psa.Money{}, false
+				return 0, false
 			}
 			if n, ok = mulSmall(n, int64(segmentDays(span, period, pd, dc))); !ok {
-				return psa.Money{}, false
+				return 0, false
 			}
 			if shift := e - minExp; shift >= int32(len(pow10s)) {
-				return psa.Money{}, false
+				return 0, false
 			} else if n, ok = mulSmall(n, int64(pow10s[shift])); !ok {
-				return psa.Money{}, false
+				return 0, false
 			}
 			if num, ok = addSmall(num, n); !ok {
-				return psa.Money{}, false
+				return 0, false
 			}
 		}
 		if pass == 0 && lines == 0 {
-			return psa.Money{}, false // no service in the period: an error
+			return 0, false // no service in the period: an error
 		}
 		if pass == 1 {
-			amount, ok := roundSmall(num, minExp, pd, psa.MinorUnitScale(cur), c.Rounding)
-			if !ok {
-				return psa.Money{}, false
-			}
-			return mustMoney(decimal.New(amount, -psa.MinorUnitScale(cur)), cur), true
+			return roundSmall(num, minExp, pd, psa.MinorUnitScale(cur), c.Rounding)
 		}
 	}
-	return psa.Money{}, false
+	return 0, false
 }
 
 // exponentSmall reports whether a decimal exponent is within ±maxExponent.

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/currency"
@@ -567,48 +566,214 @@ func roundQuotient(num decimal.Decimal, den int, scale int32, mode psa.RoundingM
 //
 // The text depends only on r; lines end in "\n", the total line does not.
 func (r ChargeResult) Explain() string {
-	var b strings.Builder
+	var buf [512]byte
+	return string(r.AppendExplain(buf[:0]))
+}
+
+// AppendExplain appends Explain's text to b.
+func (r ChargeResult) AppendExplain(b []byte) []byte {
 	cur := r.Amount.Currency()
 	scale := psa.MinorUnitScale(cur)
 	if len(r.Lines) == 0 {
-		b.WriteString("no service in " + r.Period.String() + "\n")
+		b = append(b, "no service in "...)
+		b = r.Period.Append(b)
+		b = append(b, '\n')
 	}
-	var num decimal.Decimal
+	var sum shareSum
 	for _, l := range r.Lines {
-		num = num.Add(l.Numerator.Amount())
-		b.WriteString(l.Served.String() + ": " + l.Quantity.String() + " x " + r.UnitPrice.String())
-		share, exact := r.share(l.Numerator.Amount(), scale)
+		sum.add(l.Numerator.Amount())
+		b = l.Served.Append(b)
+		b = append(b, ": "...)
+		b = psa.AppendDecimal(b, l.Quantity)
+		b = append(b, " x "...)
+		b = r.UnitPrice.Append(b)
 		switch {
 		case !r.Prorated && len(r.Lines) == 1:
-			b.WriteString(", whole period")
+			b = append(b, ", whole period"...)
 		case r.DayCount == Thirty360:
-			b.WriteString(" x " + l.Fraction.String() + " days (30E/360)")
+			b = append(b, " x "...)
+			b = l.Fraction.append(b)
+			b = append(b, " days (30E/360)"...)
 		default:
-			b.WriteString(" x " + l.Fraction.String() + " days")
+			b = append(b, " x "...)
+			b = l.Fraction.append(b)
+			b = append(b, " days"...)
 		}
-		if exact {
-			b.WriteString(" = ")
-		} else {
-			b.WriteString(" ≈ ")
-		}
-		b.WriteString(mustMoney(share, cur).String() + "\n")
+		b = r.appendShare(b, l.Numerator.Amount(), cur, scale)
+		b = append(b, '\n')
 	}
-	b.WriteString("charge " + r.Amount.String() + " (")
-	_, exact := r.share(num, scale)
+	b = append(b, "charge "...)
+	b = r.Amount.Append(b)
+	b = append(b, " ("...)
+	exact := r.exactShare(sum, scale)
 	switch {
 	case !r.Prorated && exact:
-		b.WriteString("whole period, not prorated)")
+		b = append(b, "whole period, not prorated)"...)
 	case !r.Prorated:
-		b.WriteString("whole period, not prorated; rounded " + r.Rounding.String() + " once)")
+		b = append(b, "whole period, not prorated; rounded "...)
+		b = append(b, r.Rounding.String()...)
+		b = append(b, " once)"...)
 	case exact:
-		b.WriteString("exact)")
+		b = append(b, "exact)"...)
 	default:
-		b.WriteString("rounded " + r.Rounding.String() + " once)")
+		b = append(b, "rounded "...)
+		b = append(b, r.Rounding.String()...)
+		b = append(b, " once)"...)
 	}
 	for _, n := range r.Notes {
-		b.WriteString("\n" + n)
+		b = append(b, '\n')
+		b = append(b, n...)
 	}
-	return b.String()
+	return b
+}
+
+// append appends f.String() to b.
+func (f Fraction) append(b []byte) []byte {
+	b = strconv.AppendInt(b, int64(f.Num), 10)
+	b = append(b, '/')
+	return strconv.AppendInt(b, int64(f.Den), 10)
+}
+
+// appendShare appends " = " or " ≈ " and num / r.PeriodDays rounded to the minor unit (see
+// share), as Explain shows a segment's share.
+func (r ChargeResult) appendShare(b []byte, num decimal.Decimal, cur currency.Unit, scale int32) []byte {
+	if q, exact, ok := r.shareSmall(num, scale); ok {
+		if exact {
+			b = append(b, " = "...)
+		} else {
+			b = append(b, " ≈ "...)
+		}
+		return mustMoney(decimal.New(q, -scale), cur).Append(b)
+	}
+	share, exact := r.share(num, scale)
+	if exact {
+		b = append(b, " = "...)
+	} else {
+		b = append(b, " ≈ "...)
+	}
+	return mustMoney(share, cur).Append(b)
+}
+
+// shareSmall is share in 64-bit integers: the share as a coefficient of exponent -scale, and
+// whether it is exact; ok is false when the numbers do not fit (or PeriodDays is not positive).
+func (r ChargeResult) shareSmall(num decimal.Decimal, scale int32) (q int64, exact, ok bool) {
+	n, e, ok := smallDecimal(num)
+	if !ok {
+		return 0, false, false
+	}
+	return r.shareUnits(n, e, scale)
+}
+
+// shareUnits is shareSmall of n x 10^e.
+func (r ChargeResult) shareUnits(n int64, e int32, scale int32) (q int64, exact, ok bool) {
+	if r.PeriodDays <= 0 || r.Rounding != psa.RoundHalfUp && r.Rounding != psa.RoundHalfEven || n == math.MinInt64 {
+		return 0, false, false
+	}
+	return quotientSmall(n, e, r.PeriodDays, scale, r.Rounding)
+}
+
+// shareSum is the sum of a charge's numerators, in 64 bits while it fits and as a decimal
+// beyond.
+type shareSum struct {
+	n      int64
+	e      int32
+	terms  int
+	big    bool
+	bigSum decimal.Decimal
+}
+
+// add adds d to s.
+func (s *shareSum) add(d decimal.Decimal) {
+	if !s.big {
+		if n, e, ok := smallDecimal(d); ok && n != math.MinInt64 {
+			if s.terms == 0 {
+				s.n, s.e, s.terms = n, e, 1
+				return
+			}
+			if sum, se, ok := addAligned(s.n, s.e, n, e); ok {
+				s.n, s.e = sum, se
+				s.terms++
+				return
+			}
+		}
+		s.big = true
+		s.bigSum = decimal.New(s.n, s.e)
+		if s.terms == 0 {
+			s.bigSum = decimal.Decimal{}
+		}
+	}
+	s.bigSum = s.bigSum.Add(d)
+	s.terms++
+}
+
+// addAligned returns a x 10^ae + b x 10^be as a coefficient of the smaller exponent, when it
+// fits.
+func addAligned(a int64, ae int32, b int64, be int32) (int64, int32, bool) {
+	if ae < be {
+		a, ae, b, be = b, be, a, ae
+	}
+	// be <= ae: scale a up to be.
+	shift := int64(ae) - int64(be)
+	if shift >= int64(len(pow10s)) {
+		return 0, 0, false
+	}
+	a, ok := mulSmall(a, int64(pow10s[shift]))
+	if !ok {
+		return 0, 0, false
+	}
+	sum, ok := addSmall(a, b)
+	return sum, be, ok
+}
+
+// exactShare reports whether the sum of the numerators over r.PeriodDays is a whole number of
+// minor units, as share does.
+func (r ChargeResult) exactShare(sum shareSum, scale int32) bool {
+	var num decimal.Decimal
+	switch {
+	case sum.big:
+		num = sum.bigSum
+	case sum.terms > 0:
+		if _, exact, ok := r.shareUnits(sum.n, sum.e, scale); ok {
+			return exact
+		}
+		num = decimal.New(sum.n, sum.e)
+	}
+	_, exact := r.share(num, scale)
+	return exact
+}
+
+// quotientSmall returns round(n x 10^e / den) at scale decimals in mode, as roundQuotient does,
+// as a coefficient of exponent -scale, and whether the quotient is exact (no remainder); ok is
+// false when it does not fit.
+func quotientSmall(n int64, e int32, den int, scale int32, mode psa.RoundingMode) (q int64, exact, ok bool) {
+	a, d := abs64(n), uint64(den)
+	var uq, r uint64
+	switch k := int64(e) + int64(scale); {
+	case k >= 0:
+		if k >= int64(len(pow10s)) {
+			return 0, false, false
+		}
+		hi, lo := bits.Mul64(a, pow10s[k])
+		if hi >= d {
+			return 0, false, false
+		}
+		uq, r = bits.Div64(hi, lo, d)
+	default:
+		if -k >= int64(len(pow10s)) {
+			return 0, false, false
+		}
+		hi, lo := bits.Mul64(d, pow10s[-k])
+		if hi != 0 {
+			return 0, false, false
+		}
+		d = lo
+		uq, r = a/d, a%d
+	}
+	if r > d-r || (r == d-r && r != 0 && (mode != psa.RoundHalfEven || uq&1 == 1)) {
+		uq++
+	}
+	q, ok = signed(uq, n < 0)
+	return q, r == 0, ok
 }
 
 // share returns num / r.PeriodDays rounded to scale decimals in r's mode, and whether that is

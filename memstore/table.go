@@ -129,10 +129,14 @@ func (t *table[K, V]) apply(k K, v V, seq uint64) {
 		}
 		e.seq = seq
 	}
-	if !existed {
+	if existed {
+		// Readers copy a row's value under the read lock, and the caller holds the write
+		// lock: the row can be overwritten in place.
+		old.v, old.seq = v, seq
+	} else {
 		t.keys = insertSorted(t.keys, k)
+		t.rows[k] = &row[V]{v: v, seq: seq}
 	}
-	t.rows[k] = &row[V]{v: v, seq: seq}
 	t.seq = seq
 }
 
