@@ -30,6 +30,7 @@ func (b *bill) consume(org client.Client, k contract.Contract, entries []service
 	slices.SortFunc(entries, func(x, y servicedesk.TimeEntry) int {
 		return cmp.Or(x.Date.Compare(y.Date), x.Start.Compare(y.Start), bytes.Compare(x.ID.UUID[:], y.ID.UUID[:]))
 	})
+	var uses []contract.Use
 	for i := range entries {
 		e := entries[i]
 		left, err := k.Left(e.Date)
@@ -62,10 +63,11 @@ func (b *bill) consume(org client.Client, k contract.Contract, entries []service
 				return err
 			}
 			p.consumed = &Consumption{ContractID: k.ID, Use: use}
-			p.after = b.record(*p.consumed)
+			uses = append(uses, use)
 		}
 		b.add(org, p)
 	}
+	b.record(k.ID, uses)
 	return nil
 }
 
@@ -140,18 +142,25 @@ func durationHours(d time.Duration) decimal.Decimal {
 	return decimal.New(q, -4)
 }
 
-// record returns the follow-up of a line that consumed u: the use is recorded on its contract.
-func (b *bill) record(u Consumption) func(context.Context, psa.InvoiceID) error {
-	return func(ctx context.Context, _ psa.InvoiceID) error {
-		k, err := b.tx.GetContract(ctx, u.ContractID)
+// record adds to the last line queued, which is contract id's, the follow-up that records uses on
+// the stored contract: one read and one update for every use the bill made of the contract.
+func (b *bill) record(id psa.ContractID, uses []contract.Use) {
+	if len(uses) == 0 {
+		return
+	}
+	last := len(b.lines) - 1
+	b.lines[last].after = chain(b.lines[last].after, func(ctx context.Context, _ psa.InvoiceID) error {
+		k, err := b.tx.GetContract(ctx, id)
 		if err != nil {
 			return err
 		}
-		if err := k.Record(u.Use); err != nil {
-			return err
+		for _, u := range uses {
+			if err := k.Record(u); err != nil {
+				return err
+			}
 		}
 		return b.tx.UpdateContract(ctx, k)
-	}
+	})
 }
 
 // incidents queues a line for each completed (resolved or closed) ticket of org under per-ticket
@@ -164,8 +173,9 @@ func (b *bill) incidents(ctx context.Context, org client.Client, k contract.Cont
 	if err != nil {
 		return err
 	}
+	var uses []contract.Use
 	for _, t := range tickets {
-		if t.ContractID != k.ID || t.Status != servicedesk.StatusResolved && t.Status != servicedesk.StatusClosed {
+		if t.ContractID != k.ID || !t.Status.Completed() {
 			continue
 		}
 		billed, err := b.billedKeys(ctx, SubjectOf(t.ID))
@@ -176,7 +186,6 @@ func (b *bill) incidents(ctx context.Context, org client.Client, k contract.Cont
 			continue
 		}
 		left, err := k.Left(psa.DateOf(t.CreatedAt)) // a ticket opened outside the term uses none
-
 		if err != nil {
 			return err
 		}
@@ -193,7 +202,7 @@ func (b *bill) incidents(ctx context.Context, org client.Client, k contract.Cont
 			line.Description += fmt.Sprintf(": incident %d of %d prepaid", prepaid-left.Incidents+1, prepaid)
 			line.Explanation = fmt.Sprintf("completed ticket under %q: one of its %d prepaid incidents", k.Name, prepaid)
 			p.consumed = &Consumption{ContractID: k.ID, Use: use}
-			p.after = b.record(*p.consumed)
+			uses = append(uses, use)
 		} else {
 			price := psa.ZeroMoney(k.Currency)
 			if k.OverageRate.Currency() == k.Currency {
@@ -206,6 +215,7 @@ func (b *bill) incidents(ctx context.Context, org client.Client, k contract.Cont
 		p.line = line
 		b.add(org, p)
 	}
+	b.record(k.ID, uses)
 	return nil
 }
 

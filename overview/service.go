@@ -175,7 +175,7 @@ const window = 90 * 24 * time.Hour
 
 // open reports whether t is neither resolved nor closed.
 func open(t servicedesk.Ticket) bool {
-	return t.Status != servicedesk.StatusResolved && t.Status != servicedesk.StatusClosed
+	return !t.Status.Completed()
 }
 
 // serviceFacts counts the open tickets (and those with a breached target), the SLA targets

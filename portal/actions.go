@@ -176,7 +176,7 @@ func ticketCounts(ctx context.Context, tx Tx, sc *scope) (TicketCounts, error) {
 	out := TicketCounts{ByStatus: map[servicedesk.Status]int{}, Total: len(ts)}
 	for _, t := range ts {
 		out.ByStatus[t.Status]++
-		if t.Status != servicedesk.StatusResolved && t.Status != servicedesk.StatusClosed {
+		if !t.Status.Completed() {
 			out.Open++
 		}
 	}

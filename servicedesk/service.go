@@ -451,7 +451,7 @@ func (s *Service) SetStatus(ctx context.Context, id psa.TicketID, version int64,
 			t.SLA.Meet(ResolutionPlan, now)
 			t.SLA.Meet(Resolution, now)
 		case StatusInProgress:
-			if from == StatusResolved || from == StatusClosed {
+			if from.Completed() {
 				t.SLA.Unmeet(Resolution)
 			}
 		}

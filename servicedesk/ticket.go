@@ -68,6 +68,9 @@ func (s Status) Valid() bool {
 	return ok
 }
 
+// Completed reports whether s ends the work on a ticket: resolved or closed.
+func (s Status) Completed() bool { return s == StatusResolved || s == StatusClosed }
+
 // CanMove reports whether a ticket in status from may move to status to.
 func CanMove(from, to Status) bool {
 	for _, s := range transitions[from] {

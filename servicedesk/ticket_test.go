@@ -534,3 +534,16 @@ func TestFirstResponseIsTheFirstPublicStaffNote(t *testing.T) {
 	}
 	diff(t, []string{"internal", "any news?", "on it", "fixed"}, texts, "notes, oldest first")
 }
+
+// TestStatusCompleted: resolved and closed tickets are completed (billing's per-ticket incidents
+// and the health score's open tickets rely on it); the others are open.
+func TestStatusCompleted(t *testing.T) {
+	for s, want := range map[servicedesk.Status]bool{
+		servicedesk.StatusNew: false, servicedesk.StatusInProgress: false, servicedesk.StatusWaitingCustomer: false,
+		servicedesk.StatusResolved: true, servicedesk.StatusClosed: true,
+	} {
+		if got := s.Completed(); got != want {
+			t.Errorf("%q.Completed() = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/internal/versioned"
 )
 
 // Options configure a Service. A nil *Options means the defaults.
@@ -59,11 +60,7 @@ func (s *Service) Level(ctx context.Context, id psa.SecurityLevelID) (SecurityLe
 // Levels returns every level: the built-in ones (BuiltIn), then the custom ones in ascending ID
 // order.
 func (s *Service) Levels(ctx context.Context) ([]SecurityLevel, error) {
-	var custom []SecurityLevel
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		custom, err = psa.All(ctx, tx.ListSecurityLevels)
-		return err
-	})
+	custom, err := readAll(ctx, s.run, Tx.ListSecurityLevels)
 	if err != nil {
 		return nil, err
 	}
@@ -283,19 +280,19 @@ func (s *Service) UpdateMember(ctx context.Context, m Member) (Member, error) {
 
 // Members returns every staff member in ascending ID order.
 func (s *Service) Members(ctx context.Context) ([]Member, error) {
-	var out []Member
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		out, err = psa.All(ctx, tx.ListAllMembers)
-		return err
-	})
-	return out, err
+	return readAll(ctx, s.run, Tx.ListAllMembers)
 }
 
 // APIUsers returns every API user in ascending ID order.
 func (s *Service) APIUsers(ctx context.Context) ([]APIUser, error) {
-	var out []APIUser
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		out, err = psa.All(ctx, tx.ListAllAPIUsers)
+	return readAll(ctx, s.run, Tx.ListAllAPIUsers)
+}
+
+// readAll reads every page of a listing in a transaction of its own.
+func readAll[T any](ctx context.Context, run psa.Runner[Tx], list func(Tx, context.Context, psa.PageRequest) (psa.Page[T], error)) ([]T, error) {
+	var out []T
+	err := run(ctx, func(ctx context.Context, tx Tx) (err error) {
+		out, err = psa.All(ctx, func(ctx context.Context, p psa.PageRequest) (psa.Page[T], error) { return list(tx, ctx, p) })
 		return err
 	})
 	return out, err
@@ -303,12 +300,7 @@ func (s *Service) APIUsers(ctx context.Context) ([]APIUser, error) {
 
 // Member returns the staff member with id, or a *psa.NotFoundError.
 func (s *Service) Member(ctx context.Context, id psa.StaffID) (Member, error) {
-	var m Member
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		m, err = tx.GetMember(ctx, id)
-		return err
-	})
-	return m, err
+	return versioned.Get(ctx, s.run, Tx.GetMember, id)
 }
 
 // StaffPrincipal returns the principal of the staff member with id, holding their level. An
@@ -501,12 +493,7 @@ func (s *Service) UpdateAPIUser(ctx context.Context, u APIUser) (APIUser, error)
 
 // APIUser returns the API user with id, or a *psa.NotFoundError.
 func (s *Service) APIUser(ctx context.Context, id psa.APIUserID) (APIUser, error) {
-	var u APIUser
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
-		u, err = tx.GetAPIUser(ctx, id)
-		return err
-	})
-	return u, err
+	return versioned.Get(ctx, s.run, Tx.GetAPIUser, id)
 }
 
 // Authenticate checks an API login and returns the API user's principal. An unknown username and
