@@ -14,8 +14,9 @@
 //
 // Service.Bill bills, per bill-to client and in a transaction of its own, what is due on the run
 // date: recurring part charges in advance or in arrears, prorated by the contract's rules and
-// recomputed every run so that a later change (quantity, termination, usage) bills or credits
-// the difference ("recompute and diff"); contract billing prices (a retainer's block or funding
+// recomputed so that a later change (quantity, termination, usage) bills or credits the
+// difference ("recompute and diff"); a part left unchanged since the run that last billed it
+// (contract.Reconciled) has only its newly due periods computed; contract billing prices (a retainer's block or funding
 // each period); setup fees, fixed prices and prepaid incidents once; usage quantities of
 // per-device and per-seat parts billed in arrears; approved time and materials at the rates fixed
 // on approval, capped by the contract's cap; retainer consumption; completed tickets under

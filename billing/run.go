@@ -327,7 +327,8 @@ type bill struct {
 	set    servicedesk.Settings
 	// credit is the client's credit balance as the bill's invoices leave it; nil until read.
 	credit *psa.Money
-	// listed are the contracts of the bill's organizations, as contracts listed them.
+	// listed are the contracts of the bill's organizations and those their time refers to, as
+	// read in this transaction.
 	listed map[psa.ContractID]contract.Contract
 	// ticketsOf caches the tickets of the organizations read so far.
 	ticketsOf map[psa.ClientID][]servicedesk.Ticket
@@ -351,6 +352,8 @@ type pending struct {
 	// stored version): once the invoice exists, the entry is marked billed by it, before after
 	// runs.
 	entry *servicedesk.TimeEntry
+	// invoice is the position of the line's invoice among the bill's invoices.
+	invoice int
 	// item, when set, is the sales item the line bills, as listed in this transaction: once the
 	// invoice exists, the item is marked billed by it, before after runs.
 	item *SalesItem
@@ -532,19 +535,23 @@ func (b *bill) once(ctx context.Context, org client.Client, k contract.Contract)
 }
 
 // periods queues, for every billing period of part p that is due, the difference between its
-// charge as it now stands and what was billed for it (recompute and diff).
+// charge as it now stands and what was billed for it (recompute and diff). A stored part whose
+// Reconciled mark still holds has its periods due on the mark's date billed at their charge and
+// nothing billed after them: only the periods due since are computed, against nothing billed.
 func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contract, p contract.Part, stored bool) error {
 	var dues []contract.DuePeriod
-	if served := p.Served(k); served.End.IsZero() || served.Start.Before(served.End) {
+	served := p.Served(k)
+	if served.End.IsZero() || served.Start.Before(served.End) {
 		var err error
 		if dues, err = k.Schedule.Due(served, k.Timing, psa.Date{}, b.opts.AsOf); err != nil {
 			return err
 		}
 	}
 	var usage map[psa.Date]decimal.Decimal
+	var records []Usage
 	if stored {
-		records, err := b.tx.ListUsage(ctx, p.ID)
-		if err != nil {
+		var err error
+		if records, err = b.tx.ListUsage(ctx, p.ID); err != nil {
 			return err
 		}
 		for _, u := range records {
@@ -554,15 +561,28 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 			usage[u.Period.Start] = u.Quantity
 		}
 	}
-	billed, err := b.billedKeys(ctx, SubjectOf(p.ID))
-	if err != nil {
-		return err
+	done := 0 // dues[:done] need nothing
+	if stored {
+		done = b.reconciled(k, p, served, dues, records)
+	}
+	var billed billed
+	if done == 0 {
+		var err error
+		if billed, err = b.billedKeys(ctx, SubjectOf(p.ID)); err != nil {
+			return err
+		}
 	}
 	queued := len(b.lines)
 	latest := p.BilledThrough
 	cur := p.UnitPrice.Currency()
 	var keyBuf [32]byte
-	for _, due := range dues {
+	for i, due := range dues {
+		if latest.Before(due.Served.End) {
+			latest = due.Served.End
+		}
+		if i < done {
+			continue
+		}
 		priced := p
 		if q, ok := usage[due.Period.Start]; ok {
 			// The host's measured quantity for the period replaces the dated quantities.
@@ -571,6 +591,7 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 		units, small := contract.PartMinorUnits(k, priced, due)
 		var amount psa.Money
 		if !small {
+			var err error
 			if amount, err = contract.PartAmount(k, priced, due); err != nil {
 				return err
 			}
@@ -579,9 +600,6 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 		var before psa.Money
 		if i := billed.indexBytes(key); i >= 0 {
 			before, billed[i].done = billed[i].sum, true
-		}
-		if latest.Before(due.Served.End) {
-			latest = due.Served.End
 		}
 		if small {
 			if sameUnits(before, cur, units) {
@@ -606,25 +624,26 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 		if err != nil {
 			return err
 		}
-		text := charge.AppendExplain(make([]byte, 0, 512))
+		var buf [512]byte
+		t := lineText{buf: append(buf[:0], p.Description...)}
+		t.buf = append(t.buf, ", "...)
+		t.buf = due.Served.Append(t.buf)
 		if !before.IsZero() {
-			text = append(text, "\nalready billed "...)
-			text = before.Append(text)
-			text = append(text, " for this period: adjustment "...)
-			text = diff.Append(text)
+			t.buf = append(t.buf, " (adjustment)"...)
 		}
-		explain := string(text)
-		text = append(text[:0], p.Description...)
-		text = append(text, ", "...)
-		text = due.Served.Append(text)
+		t.cut()
+		t.buf = charge.AppendExplain(t.buf)
 		if !before.IsZero() {
-			text = append(text, " (adjustment)"...)
+			t.buf = append(t.buf, "\nalready billed "...)
+			t.buf = before.Append(t.buf)
+			t.buf = append(t.buf, " for this period: adjustment "...)
+			t.buf = diff.Append(t.buf)
 		}
-		desc := string(text)
-		text = appendUUID(text[:0], p.ID.UUID)
-		text = append(text, '/')
-		text = due.Period.Start.Append(text)
-		source := string(text)
+		t.cut()
+		t.buf = appendUUID(t.buf, p.ID.UUID)
+		t.buf = append(t.buf, '/')
+		t.buf = due.Period.Start.Append(t.buf)
+		desc, explain, source := t.texts()
 		qty := decimal.NewFromInt(1)
 		if len(charge.Lines) == 1 {
 			qty = charge.Lines[0].Quantity
@@ -655,15 +674,51 @@ func (b *bill) periods(ctx context.Context, org client.Client, k contract.Contra
 				Explanation: fmt.Sprintf("the part is not served in %s any more; the %s billed for it is credited", period, amount),
 				Source:      invoice.Source{Kind: "contract part", ID: p.ID.String() + "/" + start.String()}}})
 	}
-	if !stored || latest == p.BilledThrough || len(b.lines) == queued {
+	if !stored || len(b.lines) == queued {
 		return nil
 	}
+	// Every due period is now billed at its charge, and every period no longer due credited: the
+	// part is stored with the mark that lets the next run start after them.
 	part, last := p, len(b.lines)-1 // p as listed in this transaction, at its stored version
+	part.BilledThrough = latest
+	part.Reconciled = contract.Reconciled{PartID: p.ID, AsOf: b.opts.AsOf, PartVersion: p.Version + 1, ContractVersion: k.Version}
+	if len(dues) > 0 {
+		part.Reconciled.Usage = usageMark(records, dues[len(dues)-1].Period.Start)
+	}
 	b.lines[last].after = chain(b.lines[last].after, func(ctx context.Context, _ psa.InvoiceID) error {
-		part.BilledThrough = latest
 		return b.tx.UpdatePart(ctx, part)
 	})
 	return nil
+}
+
+// reconciled returns how many of dues, part p's periods due now, its Reconciled mark shows billed
+// at the charges they still have: those due on the mark's date, when the part, its contract and
+// its usage records up to them are as the marking run left them (0 when they are not).
+func (b *bill) reconciled(k contract.Contract, p contract.Part, served psa.Period, dues []contract.DuePeriod, records []Usage) int {
+	m := p.Reconciled
+	if m.IsZero() || m.PartID != p.ID || m.PartVersion != p.Version || m.ContractVersion != k.Version {
+		return 0
+	}
+	then, err := k.Schedule.Due(served, k.Timing, psa.Date{}, m.AsOf)
+	if err != nil || len(then) == 0 || len(then) > len(dues) || !slices.Equal(then, dues[:len(then)]) {
+		return 0
+	}
+	if usageMark(records, then[len(then)-1].Period.Start) != m.Usage {
+		return 0
+	}
+	return len(then)
+}
+
+// usageMark sums the versions of the usage records of periods starting on or before last:
+// recording a period's usage (or recording it again) changes the sum.
+func usageMark(records []Usage, last psa.Date) int64 {
+	var sum int64
+	for _, u := range records {
+		if !u.Period.Start.After(last) {
+			sum += u.Version
+		}
+	}
+	return sum
 }
 
 func chain(a, b func(context.Context, psa.InvoiceID) error) func(context.Context, psa.InvoiceID) error {
@@ -701,10 +756,10 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 	}
 	waiting := Skip{Reason: Unapproved, Detail: "waiting for approval", Value: psa.ZeroMoney(cur)}
 	capped := map[capKey]*capTotal{}
-	contracts := maps.Clone(b.listed)
-	if contracts == nil {
-		contracts = map[psa.ContractID]contract.Contract{}
+	if b.listed == nil {
+		b.listed = map[psa.ContractID]contract.Contract{}
 	}
+	contracts := b.listed
 	retained := map[psa.ContractID][]servicedesk.TimeEntry{} // time that consumes a retainer
 	for i := range entries {
 		e := entries[i]
@@ -762,26 +817,28 @@ func (b *bill) time(ctx context.Context, org client.Client) ([]Skip, error) {
 			return nil, err
 		}
 		var buf [256]byte
-		text := appendWorkLabel(e.Date.Append(buf[:0]), ' ', e)
-		desc := string(text)
-		text = appendDuration(text[:0], e.BillableDuration)
-		text = append(text, " billable ("...)
-		text = appendDuration(text, e.Duration)
-		text = append(text, " worked) at "...)
-		text = e.Rate.Append(text)
-		text = append(text, " an hour ("...)
-		text = append(text, e.RateSource...)
-		text = append(text, "), rounded "...)
-		text = append(text, rounding.String()...)
-		text = append(text, " once"...)
-		explain := string(text)
+		t := lineText{buf: appendWorkLabel(e.Date.Append(buf[:0]), ' ', e)}
+		t.cut()
+		t.buf = appendDuration(t.buf, e.BillableDuration)
+		t.buf = append(t.buf, " billable ("...)
+		t.buf = appendDuration(t.buf, e.Duration)
+		t.buf = append(t.buf, " worked) at "...)
+		t.buf = e.Rate.Append(t.buf)
+		t.buf = append(t.buf, " an hour ("...)
+		t.buf = append(t.buf, e.RateSource...)
+		t.buf = append(t.buf, "), rounded "...)
+		t.buf = append(t.buf, rounding.String()...)
+		t.buf = append(t.buf, " once"...)
+		t.cut()
+		t.buf = appendUUID(t.buf, e.ID.UUID)
+		desc, explain, source := t.texts()
 		p := pending{subject: SubjectOf(e.ID), key: "time", entry: &entries[i], line: invoice.Line{
 			Description: desc,
 			Period:      psa.Period{Start: e.Date, End: e.Date.AddDays(1)},
 			Quantity:    durationHours(e.BillableDuration),
 			UnitPrice:   e.Rate, Amount: value,
 			Explanation: explain,
-			Source:      invoice.Source{Kind: "time entry", ID: string(appendUUID(text[:0], e.ID.UUID))}}}
+			Source:      invoice.Source{Kind: "time entry", ID: source}}}
 		if k != nil {
 			p.po, p.terms = k.PONumber, k.PaymentTerms
 			if hasCap(*k) {
@@ -866,20 +923,24 @@ func (b *bill) salesItems(ctx context.Context, org client.Client) error {
 		}
 		amount := it.Amount(b.s.rounding)
 		var buf [128]byte
-		text := psa.AppendDecimal(buf[:0], it.Quantity)
-		text = append(text, " x "...)
-		text = it.UnitPrice.Append(text)
-		text = append(text, ", sold "...)
-		text = it.Date.Append(text)
-		text = append(text, ", rounded "...)
-		text = append(text, b.s.rounding.String()...)
-		text = append(text, " once"...)
-		explain := string(text)
+		t := lineText{buf: buf[:0]}
+		t.cut() // the item's own description
+		t.buf = psa.AppendDecimal(t.buf, it.Quantity)
+		t.buf = append(t.buf, " x "...)
+		t.buf = it.UnitPrice.Append(t.buf)
+		t.buf = append(t.buf, ", sold "...)
+		t.buf = it.Date.Append(t.buf)
+		t.buf = append(t.buf, ", rounded "...)
+		t.buf = append(t.buf, b.s.rounding.String()...)
+		t.buf = append(t.buf, " once"...)
+		t.cut()
+		t.buf = appendUUID(t.buf, it.ID.UUID)
+		_, explain, source := t.texts()
 		b.add(org, pending{subject: SubjectOf(it.ID), key: "sales item", po: it.PONumber, item: it,
 			line: invoice.Line{Description: it.Description, Period: psa.Period{Start: it.Date, End: it.Date.AddDays(1)}, Quantity: it.Quantity,
 				UnitPrice: it.UnitPrice, Amount: amount,
 				Explanation: explain,
-				Source:      invoice.Source{Kind: "sales item", ID: string(appendUUID(text[:0], it.ID.UUID))}}})
+				Source:      invoice.Source{Kind: "sales item", ID: source}}})
 	}
 	return nil
 }
@@ -887,26 +948,41 @@ func (b *bill) salesItems(ctx context.Context, org client.Client) error {
 // invoices turns the queued lines into finalized invoices, one per PO number and payment terms,
 // claims every line's item and runs the lines' follow-ups.
 func (b *bill) invoices(ctx context.Context) ([]invoice.Invoice, error) {
+	// One invoice per PO number and payment terms, in the order of their first lines: the lines
+	// are sorted by invoice, in place, and each invoice takes its run of them.
 	type group struct {
 		po    string
 		terms psa.PaymentTerms
 	}
 	var order []group
-	byGroup := map[group][]pending{}
-	for _, p := range b.lines {
-		g := group{p.po, p.terms}
-		if _, ok := byGroup[g]; !ok {
+	for i := range b.lines {
+		g := group{b.lines[i].po, b.lines[i].terms}
+		k := slices.Index(order, g) // a client has few groups
+		if k < 0 {
+			k = len(order)
 			order = append(order, g)
 		}
-		byGroup[g] = append(byGroup[g], p)
-		if len(order) == 1 && len(byGroup[g]) == 1 && !slices.ContainsFunc(b.lines, func(q pending) bool { return group{q.po, q.terms} != g }) {
-			byGroup[g] = b.lines // one invoice takes every line: no copy
-			break
-		}
+		b.lines[i].invoice = k
+	}
+	if len(order) > 1 {
+		slices.SortStableFunc(b.lines, func(p, q pending) int { return p.invoice - q.invoice })
 	}
 	regions, region, err := b.s.regionsFor(b.billTo)
 	if err != nil {
 		return nil, err
+	}
+	// The drafts, totalled, their lines claimed and followed up: none of it needs the numbering
+	// scheme, so in a concurrent run it overlaps the previous client's numbering.
+	out := make([]invoice.Invoice, len(order))
+	for i, rest := 0, b.lines; i < len(order); i++ {
+		n := 1
+		for n < len(rest) && rest[n].invoice == i {
+			n++
+		}
+		if out[i], err = b.draft(ctx, rest[:n], regions, region); err != nil {
+			return nil, err
+		}
+		rest = rest[n:]
 	}
 	if b.wait != nil {
 		if err := b.wait(ctx); err != nil {
@@ -920,13 +996,19 @@ func (b *bill) invoices(ctx context.Context) ([]invoice.Invoice, error) {
 	if b.carried != nil {
 		scheme = *b.carried
 	}
-	var out []invoice.Invoice
-	for _, g := range order {
-		inv, err := b.invoice(ctx, g.po, g.terms, byGroup[g], regions, region, &scheme)
-		if err != nil {
+	for i, g := range order {
+		inv := &out[i]
+		if err := inv.FinalizeComputed(&scheme, b.opts.AsOf, g.terms); err != nil {
 			return nil, err
 		}
-		out = append(out, inv)
+		if b.opts.ApplyCredit {
+			if err := b.applyCredit(ctx, inv); err != nil {
+				return nil, err
+			}
+		}
+		if err := b.tx.CreateInvoice(ctx, *inv); err != nil {
+			return nil, err
+		}
 	}
 	if len(out) > 0 {
 		if b.carried != nil {
@@ -939,7 +1021,9 @@ func (b *bill) invoices(ctx context.Context) ([]invoice.Invoice, error) {
 	return out, nil
 }
 
-func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, lines []pending, regions []invoice.TaxRegion, region string, scheme *invoice.Scheme) (invoice.Invoice, error) {
+// draft makes the totalled draft invoice of lines, claims every line's item and runs the lines'
+// follow-ups.
+func (b *bill) draft(ctx context.Context, lines []pending, regions []invoice.TaxRegion, region string) (invoice.Invoice, error) {
 	ids := b.s.opts.IDs()
 	id, err := psa.NewID[psa.InvoiceID](ids)
 	if err != nil {
@@ -947,7 +1031,7 @@ func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, l
 	}
 	now := b.s.opts.Clock()
 	inv := invoice.Invoice{ID: id, Kind: invoice.InvoiceNumbers, ClientID: b.billTo.ID, Status: invoice.StatusDraft,
-		Currency: b.billTo.Billing.Currency, PONumber: po, Regions: regions, Tax: invoice.TaxOptions{Rounding: b.s.rounding},
+		Currency: b.billTo.Billing.Currency, PONumber: lines[0].po, Regions: regions, Tax: invoice.TaxOptions{Rounding: b.s.rounding},
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	inv.Lines = make([]invoice.Line, 0, len(lines))
 	for i := range lines {
@@ -958,15 +1042,7 @@ func (b *bill) invoice(ctx context.Context, po string, terms psa.PaymentTerms, l
 		inv.Lines = append(inv.Lines, lines[i].line)
 		inv.ServicePeriod = span(inv.ServicePeriod, lines[i].line.Period)
 	}
-	if err := inv.Finalize(scheme, b.opts.AsOf, terms); err != nil {
-		return invoice.Invoice{}, err
-	}
-	if b.opts.ApplyCredit {
-		if err := b.applyCredit(ctx, &inv); err != nil {
-			return invoice.Invoice{}, err
-		}
-	}
-	if err := b.tx.CreateInvoice(ctx, inv); err != nil {
+	if err := inv.Recompute(); err != nil {
 		return invoice.Invoice{}, err
 	}
 	for _, p := range lines {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
@@ -298,4 +299,69 @@ func TestOnceChargesAreIndependent(t *testing.T) {
 	stored, err := r.contracts.Get(t.Context(), k.ID)
 	require.NoError(t, err)
 	require.Equal(t, "0.00 USD", stored.Remaining().String())
+}
+
+// claimCounter counts the listings of each subject's claims.
+type claimCounter struct {
+	billing.Tx
+	listed map[billing.Subject]int
+}
+
+func (c claimCounter) ListClaims(ctx context.Context, s billing.Subject) ([]billing.Claim, error) {
+	c.listed[s]++
+	return c.Tx.ListClaims(ctx, s)
+}
+
+// TestRunStartsAfterReconciledPeriods: a run leaves each part it billed marked with what it
+// reconciled; the next run finds the part, its contract and its usage unchanged and computes
+// only the periods due since, without reading what was billed for the part. A copy of a part
+// under another ID does not inherit the mark.
+func TestRunStartsAfterReconciledPeriods(t *testing.T) {
+	r := newRunEnv(t, true)
+	listed := map[billing.Subject]int{}
+	base := memstore.Runner[billing.Tx](r.store)
+	counting := func(ctx context.Context, fn func(context.Context, billing.Tx) error) error {
+		return base(ctx, func(ctx context.Context, tx billing.Tx) error { return fn(ctx, claimCounter{tx, listed}) })
+	}
+	b, err := billing.NewService(counting, &billing.Options{Options: psa.Options{Now: func() time.Time { return r.now }},
+		TaxRegions: []invoice.TaxRegion{{Code: "US-IL", Name: "Illinois", Components: []invoice.TaxComponent{{Name: "State", Rate: decimal.RequireFromString("6.25")}}}}})
+	require.NoError(t, err)
+	r.billing = b
+	acme := r.client(t, "Acme", "USD", psa.ClientID{})
+	k, part := r.recurring(t, acme, psa.NewDate(2026, 11, 17), 10, "30.00")
+	subject := billing.SubjectOf(part.ID)
+
+	stored := func() contract.Part {
+		t.Helper()
+		parts, err := r.contracts.Parts(t.Context(), k.ID)
+		require.NoError(t, err)
+		return parts[0]
+	}
+	r.bill(t, psa.NewDate(2026, 11, 17), false)
+	require.Equal(t, 1, listed[subject], "a part never billed: what was billed for it is read")
+	p := stored()
+	require.Equal(t, contract.Reconciled{PartID: part.ID, AsOf: psa.NewDate(2026, 11, 17), PartVersion: p.Version, ContractVersion: k.Version}, p.Reconciled)
+
+	for _, month := range []time.Month{12, 1, 2} {
+		year := 2026
+		if month < 12 {
+			year = 2027
+		}
+		run := r.bill(t, psa.NewDate(year, month, 1), false)
+		require.Len(t, run.Invoices(), 1)
+		require.Equal(t, "300.00 USD", run.Invoices()[0].Totals.Net.String(), "the new month in full")
+		require.Equal(t, 1, listed[subject], "a reconciled part: only the new period, nothing read")
+		require.Equal(t, psa.NewDate(year, month, 1), stored().Reconciled.AsOf)
+	}
+
+	// The same part stored again under another ID, mark and all: the copy's periods are all
+	// computed (and billed: nothing was billed for the copy).
+	copied := stored()
+	copied.ID = psa.PartID{UUID: uuid.Must(uuid.NewV7())}
+	copied.Version = 1
+	require.NoError(t, r.store.Run(t.Context(), func(ctx context.Context, tx *memstore.Tx) error { return tx.CreatePart(ctx, copied) }))
+	run := r.bill(t, psa.NewDate(2027, 2, 1), false)
+	require.Equal(t, 1, listed[billing.SubjectOf(copied.ID)])
+	require.Len(t, run.Invoices(), 1)
+	require.Len(t, run.Invoices()[0].Lines, 4, "the copy's four periods, November to February")
 }

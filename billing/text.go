@@ -26,6 +26,27 @@ func appendUUID(b []byte, u uuid.UUID) []byte {
 	return b
 }
 
+// lineText builds the texts of one invoice line (description, explanation, source) in one
+// buffer and makes them one string, sliced: one allocation where three strings would take three.
+type lineText struct {
+	buf  []byte
+	cuts [2]int
+	n    int
+}
+
+// cut ends the text being appended to buf; the texts are cut in the order desc, explain, source.
+func (t *lineText) cut() {
+	t.cuts[t.n] = len(t.buf)
+	t.n++
+}
+
+// texts returns the three texts: desc up to the first cut, explain up to the second, source the
+// rest.
+func (t *lineText) texts() (desc, explain, source string) {
+	all := string(t.buf)
+	return all[:t.cuts[0]], all[t.cuts[0]:t.cuts[1]], all[t.cuts[1]:]
+}
+
 // appendDuration appends d.String() to b; whole seconds from 0 to a million hours are formatted
 // here, the rest by time.Duration.
 func appendDuration(b []byte, d time.Duration) []byte {

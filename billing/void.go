@@ -2,9 +2,12 @@ package billing
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/contract"
 	"github.com/psakit/psa/internal/versioned"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
@@ -49,6 +52,21 @@ func release(ctx context.Context, tx Tx, c Claim) error {
 		}
 		if err := tx.UpdateContract(ctx, k); err != nil {
 			return err
+		}
+	}
+	if strings.HasPrefix(c.Key, "period ") {
+		// The part's periods are no longer all billed at their charge: the next run computes
+		// every one of them again.
+		p, err := tx.GetPart(ctx, psa.PartID{UUID: c.Subject.UUID})
+		switch {
+		case errors.Is(err, psa.ErrNotFound): // a contract's own fee, which is no stored part
+		case err != nil:
+			return err
+		case !p.Reconciled.IsZero():
+			p.Reconciled = contract.Reconciled{}
+			if err := tx.UpdatePart(ctx, p); err != nil {
+				return err
+			}
 		}
 	}
 	switch c.Key {

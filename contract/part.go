@@ -57,11 +57,34 @@ type Part struct {
 	// BilledThrough is the day after the last day of service that billing has invoiced (the end of
 	// the last billed period); the zero Date means nothing has been billed.
 	BilledThrough psa.Date `json:"billedThrough"`
+	// Reconciled is set by the billing run that last billed the part; the zero value means no run
+	// has, or a void undid what one did. Hosts leave it alone (and clear it on a copy).
+	Reconciled Reconciled `json:"reconciled,omitzero"`
 
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
 	Version   int64     `json:"version"`
 }
+
+// Reconciled records what the billing run that last billed a part left behind: every billing
+// period of the part due on AsOf was billed at its charge, and no later period was billed. The
+// charges depended on the part as stored at PartVersion, on its contract at ContractVersion and on
+// usage records up to that last period whose versions sum to Usage. The next run that finds all
+// of them unchanged knows those periods need nothing and computes only the periods due since; any
+// change (a quantity, a price, the contract's terms, a usage record, a void) makes it compute
+// every period again, as a run does for a part it has never billed.
+type Reconciled struct {
+	// PartID is the part the mark was made for: a copy of the part under another ID does not
+	// inherit it.
+	PartID          psa.PartID `json:"partId"`
+	AsOf            psa.Date   `json:"asOf"`
+	PartVersion     int64      `json:"partVersion"`
+	ContractVersion int64      `json:"contractVersion"`
+	Usage           int64      `json:"usage"`
+}
+
+// IsZero reports whether r is the zero Reconciled (no mark).
+func (r Reconciled) IsZero() bool { return r == Reconciled{} }
 
 // PriceSet reports whether the part's unit price has been set.
 func (p Part) PriceSet() bool { return p.UnitPrice.Currency() != currency.XXX }

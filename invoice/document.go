@@ -206,6 +206,19 @@ func (inv Invoice) Clone() Invoice {
 // burns no number), fixes its totals, and sets its invoice date and its due date from terms.
 // The scheme must be confirmed (*UnconfirmedError) and of the invoice's kind.
 func (inv *Invoice) Finalize(scheme *Scheme, date psa.Date, terms psa.PaymentTerms) error {
+	return inv.finalize(scheme, date, terms, true)
+}
+
+// FinalizeComputed is Finalize without fixing the totals again: for a draft that Recompute has
+// just totalled and that has not changed since. It lets a caller total its drafts before it
+// takes the numbering scheme, so that whoever waits for the scheme waits only for the numbering
+// (a concurrent billing run totals a client's invoices while the previous client's are
+// numbered). On a draft changed after Recompute it would finalize stale totals: use Finalize.
+func (inv *Invoice) FinalizeComputed(scheme *Scheme, date psa.Date, terms psa.PaymentTerms) error {
+	return inv.finalize(scheme, date, terms, false)
+}
+
+func (inv *Invoice) finalize(scheme *Scheme, date psa.Date, terms psa.PaymentTerms, recompute bool) error {
 	if inv.Status != StatusDraft {
 		return &StateError{InvoiceID: inv.ID, Number: inv.Number, Status: inv.Status, Action: "finalize"}
 	}
@@ -225,8 +238,10 @@ func (inv *Invoice) Finalize(scheme *Scheme, date psa.Date, terms psa.PaymentTer
 	if err := v.Err("invoice"); err != nil {
 		return err
 	}
-	if err := inv.Recompute(); err != nil {
-		return err
+	if recompute {
+		if err := inv.Recompute(); err != nil {
+			return err
+		}
 	}
 	next := *scheme
 	number, err := next.Issue(date)

@@ -597,6 +597,8 @@ func TestDocumentFinalizeRefused(t *testing.T) {
 		noDate  bool // finalize without an invoice date
 		noTerms bool // finalize without payment terms
 		wantErr func(t *testing.T, err error)
+		// recompute: the refusal comes from totalling the lines, which only Finalize does
+		recompute bool
 	}{{
 		name: "unconfirmed scheme",
 		scheme: func(t *testing.T) *invoice.Scheme {
@@ -650,37 +652,69 @@ func TestDocumentFinalizeRefused(t *testing.T) {
 			inv.Lines[0].Discounts = []invoice.Discount{{Amount: docMoney(t, "500.01")}}
 			return inv
 		},
-		wantErr: func(t *testing.T, err error) { docRequireInvalid(t, err, "invoice", "lines[0].discounts") },
+		wantErr:   func(t *testing.T, err error) { docRequireInvalid(t, err, "invoice", "lines[0].discounts") },
+		recompute: true,
 	}}
+	finalizers := map[string]func(inv *invoice.Invoice, s *invoice.Scheme, d psa.Date, terms psa.PaymentTerms) error{
+		"Finalize": (*invoice.Invoice).Finalize, "FinalizeComputed": (*invoice.Invoice).FinalizeComputed}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			inv := docDraft(t)
-			if tc.draft != nil {
-				inv = tc.draft(t)
+		for name, finalize := range finalizers {
+			if tc.recompute && name == "FinalizeComputed" {
+				continue // it does not compute the lines again (TestDocumentFinalizeComputed)
 			}
-			scheme := docScheme(t, invoice.InvoiceNumbers)
-			if tc.scheme != nil {
-				scheme = tc.scheme(t)
-			}
-			date, terms := docInvoiceDate, docNet(t, 30)
-			if tc.noDate {
-				date = psa.Date{}
-			}
-			if tc.noTerms {
-				terms = psa.PaymentTerms{}
-			}
-			before, schemeBefore := docCopy(inv), *scheme
-			err := inv.Finalize(scheme, date, terms)
-			require.Error(t, err)
-			tc.wantErr(t, err)
-			require.Equal(t, invoice.StatusDraft, inv.Status)
-			require.Empty(t, inv.Number)
-			if diff := cmp.Diff(schemeBefore, *scheme, docCmp); diff != "" {
-				t.Fatalf("a refused finalization changed the scheme (-before +after):\n%s", diff)
-			}
-			docRequireUnchanged(t, before, inv)
-		})
+			t.Run(name+"/"+tc.name, func(t *testing.T) {
+				inv := docDraft(t)
+				if tc.draft != nil {
+					inv = tc.draft(t)
+				}
+				scheme := docScheme(t, invoice.InvoiceNumbers)
+				if tc.scheme != nil {
+					scheme = tc.scheme(t)
+				}
+				date, terms := docInvoiceDate, docNet(t, 30)
+				if tc.noDate {
+					date = psa.Date{}
+				}
+				if tc.noTerms {
+					terms = psa.PaymentTerms{}
+				}
+				before, schemeBefore := docCopy(inv), *scheme
+				err := finalize(&inv, scheme, date, terms)
+				require.Error(t, err)
+				tc.wantErr(t, err)
+				require.Equal(t, invoice.StatusDraft, inv.Status)
+				require.Empty(t, inv.Number)
+				if diff := cmp.Diff(schemeBefore, *scheme, docCmp); diff != "" {
+					t.Fatalf("a refused finalization changed the scheme (-before +after):\n%s", diff)
+				}
+				docRequireUnchanged(t, before, inv)
+			})
+		}
 	}
+}
+
+// TestDocumentFinalizeComputed: on a draft that Recompute totalled, FinalizeComputed gives what
+// Finalize gives; it does not total the lines again, so a draft changed since keeps the totals it
+// had (which Finalize would fix, or refuse).
+func TestDocumentFinalizeComputed(t *testing.T) {
+	want, got := docDraft(t), docDraft(t)
+	require.NoError(t, want.Finalize(docScheme(t, invoice.InvoiceNumbers), docInvoiceDate, docNet(t, 30)))
+	require.NoError(t, got.FinalizeComputed(docScheme(t, invoice.InvoiceNumbers), docInvoiceDate, docNet(t, 30)))
+	if diff := cmp.Diff(want, got, docCmp); diff != "" {
+		t.Fatalf("FinalizeComputed differs from Finalize (-Finalize +FinalizeComputed):\n%s", diff)
+	}
+
+	stale := docDraft(t)
+	totals := docCopy(stale).Totals
+	stale.Lines = stale.Lines[:1]
+	require.NoError(t, stale.FinalizeComputed(docScheme(t, invoice.InvoiceNumbers), docInvoiceDate, docNet(t, 30)))
+	if diff := cmp.Diff(totals, stale.Totals, docCmp); diff != "" {
+		t.Fatalf("FinalizeComputed changed the totals (-before +after):\n%s", diff)
+	}
+	fresh := docDraft(t)
+	fresh.Lines = fresh.Lines[:1]
+	require.NoError(t, fresh.Finalize(docScheme(t, invoice.InvoiceNumbers), docInvoiceDate, docNet(t, 30)))
+	require.Equal(t, "500.00 USD", fresh.Totals.Subtotal.String(), "Finalize totals the lines it finalizes")
 }
 
 // TestDocumentFinalize checks what finalization sets: the number, the dates from the terms, and

@@ -54,7 +54,7 @@ func updated[K psa.ID, V any](ctx context.Context, v *view[K, V], k K, val V, ve
 	}
 	var have int64
 	if i, ok := v.written(k); ok {
-		have = *version(&v.writes[i].v)
+		have = *version(&v.writes[i].r.v)
 	} else {
 		v.tx.rlock()
 		r, ok := v.t.rows[k]

@@ -50,6 +50,7 @@ type grouping[K psa.ID, V any] struct {
 type group[K psa.ID] struct {
 	keys []K
 	seq  uint64
+	one  [1]K // backs keys while the group has one row (most groups of claims have one)
 }
 
 // seqOf returns the commit sequence of the last change of group id (0 if it never had a row).
@@ -65,6 +66,7 @@ func (g *grouping[K, V]) entry(id uuid.UUID) *group[K] {
 	e := g.m[id]
 	if e == nil {
 		e = &group[K]{}
+		e.keys = e.one[:0]
 		g.m[id] = e
 	}
 	return e
@@ -101,8 +103,10 @@ func (t *table[K, V]) rowSeq(k K) uint64 {
 	return 0
 }
 
-// apply writes v under k at commit sequence seq, keeping indexes and groupings current.
-func (t *table[K, V]) apply(k K, v V, seq uint64) {
+// apply stores r (a row no one else holds) under k at commit sequence seq, keeping indexes and
+// groupings current.
+func (t *table[K, V]) apply(k K, r *row[V], seq uint64) {
+	v := r.v
 	old, existed := t.rows[k]
 	for _, u := range t.uniq {
 		if existed {
@@ -129,18 +133,19 @@ func (t *table[K, V]) apply(k K, v V, seq uint64) {
 		}
 		e.seq = seq
 	}
-	if existed {
-		// Readers copy a row's value under the read lock, and the caller holds the write
-		// lock: the row can be overwritten in place.
-		old.v, old.seq = v, seq
-	} else {
+	if !existed {
 		t.keys = insertSorted(t.keys, k)
-		t.rows[k] = &row[V]{v: v, seq: seq}
 	}
+	r.seq = seq
+	t.rows[k] = r
 	t.seq = seq
 }
 
+// insertSorted inserts k into the ascending s; new keys (UUIDv7) mostly come last.
 func insertSorted[K psa.ID](s []K, k K) []K {
+	if n := len(s); n == 0 || cmpKey(s[n-1], k) < 0 {
+		return append(s, k)
+	}
 	i, found := slices.BinarySearchFunc(s, k, cmpKey[K])
 	if found {
 		return s
@@ -177,10 +182,10 @@ type view[K psa.ID, V any] struct {
 	tableReads  []uint64 // table sequences seen by listings of the whole table
 }
 
-// write is a row the transaction wrote.
+// write is a row the transaction wrote, made when written so that the commit only links it in.
 type write[K psa.ID, V any] struct {
 	k K
-	v V
+	r *row[V]
 }
 
 // indexAbove is how many writes a view scans before it indexes them.
@@ -203,10 +208,10 @@ func (v *view[K, V]) written(k K) (int, bool) {
 // write buffers val (the caller's copy) under k.
 func (v *view[K, V]) write(k K, val V) {
 	if i, ok := v.written(k); ok {
-		v.writes[i].v = val
+		v.writes[i].r.v = val
 		return
 	}
-	v.writes = append(v.writes, write[K, V]{k, val})
+	v.writes = append(v.writes, write[K, V]{k, &row[V]{v: val}})
 	switch n := len(v.writes); {
 	case v.index != nil:
 		v.index[k] = n - 1
@@ -285,7 +290,7 @@ func (v *view[K, V]) valid() bool {
 
 func (v *view[K, V]) applyAll(seq uint64) {
 	for _, w := range v.writes {
-		v.t.apply(w.k, w.v, seq)
+		v.t.apply(w.k, w.r, seq)
 	}
 }
 
@@ -311,7 +316,7 @@ func (v *view[K, V]) peek(ctx context.Context, k K) (val V, ok bool, err error) 
 		return val, false, err
 	}
 	if i, ok := v.written(k); ok {
-		return v.writes[i].v, true, nil
+		return v.writes[i].r.v, true, nil
 	}
 	v.tx.rlock()
 	r, ok := v.t.rows[k]
@@ -352,8 +357,8 @@ func (v *view[K, V]) findUnique(ctx context.Context, u *unique[K, V], key string
 		return zero, false, err
 	}
 	for _, w := range v.writes {
-		if u.key(w.v) == key {
-			return v.t.clone(w.v), true, nil
+		if u.key(w.r.v) == key {
+			return v.t.clone(w.r.v), true, nil
 		}
 	}
 	v.tx.rlock()
@@ -462,7 +467,7 @@ func (v *view[K, V]) list(ctx context.Context, page psa.PageRequest, read func()
 	for i, k := range keys {
 		val := vals[i]
 		if j, shadowed := v.written(k); shadowed {
-			val = v.t.clone(v.writes[j].v)
+			val = v.t.clone(v.writes[j].r.v)
 		}
 		if !keep(val) {
 			continue
