@@ -114,28 +114,43 @@ func (s *Service) dummyHash() (string, error) {
 // whatever the password. A user who may not use the portal gets an *AccessError, but only
 // after giving the right password. A successful login resets the count, and re-hashes a password
 // hashed with weaker parameters than the hasher's.
+//
+// Each attempt is counted before its password is checked, in the transaction that reads the
+// lockout, so that however many logins run at once, at most the tenant's number of failed logins
+// check the password before the lockout takes effect.
 func (s *Service) Login(ctx context.Context, username, password string) (Principal, error) {
 	name := NormalizeUsername(username)
+	now := s.now()
 	var a Account
-	var known bool
+	var checked, locked bool
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		checked, locked = false, false
 		var err error
 		a, err = tx.FindAccountByUsername(ctx, name)
-		known = err == nil
 		if isNotFound(err) {
 			return nil
 		}
-		return err
+		if err != nil || a.PasswordHash == "" {
+			return err
+		}
+		if now.Before(a.LockedUntil) {
+			locked = true
+			return nil
+		}
+		if err := s.reserveCheck(ctx, tx, &a, now); err != nil {
+			return err
+		}
+		checked = true
+		return nil
 	})
 	if err != nil {
 		return Principal{}, err
 	}
-	now := s.now()
-	if known && now.Before(a.LockedUntil) {
+	if locked {
 		return Principal{}, &LockedError{Username: a.Username, Until: a.LockedUntil}
 	}
 	encoded := a.PasswordHash
-	if !known || encoded == "" {
+	if !checked {
 		if encoded, err = s.dummyHash(); err != nil {
 			return Principal{}, err
 		}
@@ -144,13 +159,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 	if err != nil {
 		return Principal{}, err
 	}
-	if !known || a.PasswordHash == "" {
-		return Principal{}, &LoginError{Username: username}
-	}
-	if !ok {
-		if err := s.countFailure(ctx, a.ID); err != nil {
-			return Principal{}, err
-		}
+	if !checked || !ok {
 		return Principal{}, &LoginError{Username: username}
 	}
 	rehash := ""
@@ -160,7 +169,9 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 		}
 	}
 	var p Principal
+	var denied error
 	err = s.run(ctx, func(ctx context.Context, tx Tx) error {
+		denied = nil
 		cur, err := tx.GetAccount(ctx, a.ID)
 		if err != nil {
 			return err
@@ -168,14 +179,18 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 		if cur.PasswordHash != a.PasswordHash {
 			return &LoginError{Username: username} // the password changed meanwhile
 		}
-		if now.Before(cur.LockedUntil) {
-			return &LockedError{Username: cur.Username, Until: cur.LockedUntil}
-		}
+		// The password was right: the attempt is not a failure, and ends the count (and a
+		// lockout that this or a parallel attempt started).
+		cur.FailedLogins, cur.LockedUntil, cur.UpdatedAt = 0, time.Time{}, now
 		sc, err := resolveAccount(ctx, tx, cur)
+		if _, ok := errors.AsType[*AccessError](err); ok {
+			denied = err
+			return tx.UpdateAccount(ctx, cur)
+		}
 		if err != nil {
 			return err
 		}
-		cur.FailedLogins, cur.LockedUntil, cur.LastLoginAt, cur.UpdatedAt = 0, time.Time{}, now, now
+		cur.LastLoginAt = now
 		if rehash != "" {
 			cur.PasswordHash = rehash
 		}
@@ -185,30 +200,33 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 		p = principalOf(cur, sc.contact, sc.role)
 		return nil
 	})
+	if err == nil && denied != nil {
+		return Principal{}, denied
+	}
 	return p, err
 }
 
-// countFailure records a wrong password for account id and locks it once the tenant's number of
-// failed logins is reached.
-func (s *Service) countFailure(ctx context.Context, id psa.PortalUserID) error {
-	now := s.now()
-	return s.run(ctx, func(ctx context.Context, tx Tx) error {
-		set, err := tx.GetPortalSettings(ctx)
-		if err != nil {
-			return err
-		}
-		a, err := tx.GetAccount(ctx, id)
-		if err != nil {
-			return err
-		}
-		attempts, period := set.lockout()
-		a.FailedLogins++
-		if a.FailedLogins >= attempts {
-			a.FailedLogins, a.LockedUntil = 0, now.Add(period)
-		}
-		a.UpdatedAt = now
-		return tx.UpdateAccount(ctx, a)
-	})
+// reserveCheck counts one check of account a's password against the tenant's lockout rule,
+// before the check runs: it stores a.FailedLogins+1, and when that reaches the tenant's number of
+// failed logins, locks a (from now, for the tenant's lockout period) and restarts the count. A
+// check that then succeeds resets the count and ends the lockout. a must not be locked at now; a
+// holds the stored account afterwards.
+func (s *Service) reserveCheck(ctx context.Context, tx Tx, a *Account, now time.Time) error {
+	set, err := tx.GetPortalSettings(ctx)
+	if err != nil {
+		return err
+	}
+	attempts, period := set.lockout()
+	a.FailedLogins++
+	if a.FailedLogins >= attempts {
+		a.FailedLogins, a.LockedUntil = 0, now.Add(period)
+	}
+	a.UpdatedAt = now
+	if err := tx.UpdateAccount(ctx, *a); err != nil {
+		return err
+	}
+	a.Version++
+	return nil
 }
 
 // checkNew reports a confirmation that differs from password as a *psa.ValidationError, and
@@ -351,39 +369,42 @@ func (s *Service) RequestPasswordReset(ctx context.Context, username string) err
 }
 
 // ChangePassword changes the password of portal user id (seed 004 "Change Password": the old
-// password, and the new one twice). A wrong old password is a *WrongPasswordError and counts
-// towards the lockout; the new password must equal confirm and meet the tenant's policy. Unused
-// reset links are revoked.
+// password, and the new one twice). The new password must equal confirm and meet the tenant's
+// policy (checked first, so that a refused new password costs no attempt). A wrong old password
+// is a *WrongPasswordError and counts towards the lockout like a failed login (counted before the
+// check, as Login counts); a locked account gets a *LockedError. Unused reset links are revoked.
+// Other changes of the account made meanwhile (its
+// notes, preferences) are kept; a password changed meanwhile is a *psa.VersionConflictError.
 func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, password, confirm string) error {
 	var a Account
-	var policy Policy
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
 		sc, err := resolve(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		set, err := tx.GetPortalSettings(ctx)
-		a, policy = sc.account, set.Policy
-		return err
+		if err != nil {
+			return err
+		}
+		if err := checkNew(set.Policy, password, confirm); err != nil {
+			return err
+		}
+		a = sc.account
+		now := s.now()
+		if now.Before(a.LockedUntil) {
+			return &LockedError{Username: a.Username, Until: a.LockedUntil}
+		}
+		return s.reserveCheck(ctx, tx, &a, now)
 	})
 	if err != nil {
 		return err
-	}
-	if now := s.now(); now.Before(a.LockedUntil) {
-		return &LockedError{Username: a.Username, Until: a.LockedUntil}
 	}
 	ok, err := s.hasher.Verify(old, a.PasswordHash)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		if err := s.countFailure(ctx, id); err != nil {
-			return err
-		}
 		return &WrongPasswordError{AccountID: id}
-	}
-	if err := checkNew(policy, password, confirm); err != nil {
-		return err
 	}
 	hash, err := s.hasher.Hash(password)
 	if err != nil {
@@ -394,11 +415,12 @@ func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, 
 		if err != nil {
 			return err
 		}
-		if cur.Version != a.Version {
+		if cur.PasswordHash != a.PasswordHash {
 			return &psa.VersionConflictError{Kind: "portal user", ID: id.String(), Given: a.Version, Stored: cur.Version}
 		}
 		now := s.now()
 		cur.PasswordHash, cur.PasswordSetAt, cur.UpdatedAt = hash, now, now
+		cur.FailedLogins, cur.LockedUntil = 0, time.Time{}
 		if err := revokeTokens(ctx, tx, id, now, PurposeReset); err != nil {
 			return err
 		}
