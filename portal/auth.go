@@ -108,12 +108,15 @@ func (s *Service) dummyHash() (string, error) {
 	return s.dummy, s.dummyErr
 }
 
-// Login checks username and password and returns the principal. An unknown username and a wrong
-// password give the same *LoginError (and take as long); a wrong password counts towards the
-// tenant's lockout rule, and a locked account gives a *LockedError until the lockout ends,
-// whatever the password. A user who may not use the portal gets an *AccessError, but only
-// after giving the right password. A successful login resets the count, and re-hashes a password
-// hashed with weaker parameters than the hasher's.
+// Login checks username and password and returns the principal. An unknown username, a wrong
+// password and a locked account all give the same *LoginError, and each verifies one password
+// hash, so that neither the answer nor the time it takes tells whether a username exists (a
+// locked account's own hash is not checked: a dummy one is). A wrong password counts towards the
+// tenant's lockout rule; the attempt that locks the account sends the user a NotifyLocked notice
+// through the Notifier, which is how the user and the host learn of the lockout. A user who may
+// not use the portal gets an *AccessError, but only after giving the right password. A
+// successful login resets the count, and re-hashes a password hashed with weaker parameters than
+// the hasher's.
 //
 // Each attempt is counted before its password is checked, in the transaction that reads the
 // lockout, so that however many logins run at once, at most the tenant's number of failed logins
@@ -122,32 +125,30 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 	name := NormalizeUsername(username)
 	now := s.now()
 	var a Account
-	var checked, locked bool
+	var checked bool
+	var notice []Notification
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		checked, locked = false, false
+		checked, notice = false, nil
 		var err error
 		a, err = tx.FindAccountByUsername(ctx, name)
 		if isNotFound(err) {
 			return nil
 		}
-		if err != nil || a.PasswordHash == "" {
+		if err != nil || a.PasswordHash == "" || now.Before(a.LockedUntil) {
 			return err
 		}
-		if now.Before(a.LockedUntil) {
-			locked = true
-			return nil
-		}
-		if err := s.reserveCheck(ctx, tx, &a, now); err != nil {
+		locked, err := s.reserveCheck(ctx, tx, &a, now)
+		if err != nil {
 			return err
 		}
 		checked = true
-		return nil
+		if locked && a.Enabled {
+			notice, err = lockNotice(ctx, tx, a)
+		}
+		return err
 	})
 	if err != nil {
 		return Principal{}, err
-	}
-	if locked {
-		return Principal{}, &LockedError{Username: a.Username, Until: a.LockedUntil}
 	}
 	encoded := a.PasswordHash
 	if !checked {
@@ -160,6 +161,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 		return Principal{}, err
 	}
 	if !checked || !ok {
+		s.notifyQuietly(ctx, notice)
 		return Principal{}, &LoginError{Username: username}
 	}
 	rehash := ""
@@ -208,25 +210,39 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 
 // reserveCheck counts one check of account a's password against the tenant's lockout rule,
 // before the check runs: it stores a.FailedLogins+1, and when that reaches the tenant's number of
-// failed logins, locks a (from now, for the tenant's lockout period) and restarts the count. A
-// check that then succeeds resets the count and ends the lockout. a must not be locked at now; a
-// holds the stored account afterwards.
-func (s *Service) reserveCheck(ctx context.Context, tx Tx, a *Account, now time.Time) error {
+// failed logins, locks a (from now, for the tenant's lockout period), restarts the count and
+// reports locked. A check that then succeeds resets the count and ends the lockout. a must not
+// be locked at now; a holds the stored account afterwards.
+func (s *Service) reserveCheck(ctx context.Context, tx Tx, a *Account, now time.Time) (locked bool, err error) {
 	set, err := tx.GetPortalSettings(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	attempts, period := set.lockout()
 	a.FailedLogins++
 	if a.FailedLogins >= attempts {
-		a.FailedLogins, a.LockedUntil = 0, now.Add(period)
+		a.FailedLogins, a.LockedUntil, locked = 0, now.Add(period), true
 	}
 	a.UpdatedAt = now
 	if err := tx.UpdateAccount(ctx, *a); err != nil {
-		return err
+		return false, err
 	}
 	a.Version++
-	return nil
+	return locked, nil
+}
+
+// lockNotice returns the NotifyLocked notice of account a, just locked; none when its contact
+// is gone.
+func lockNotice(ctx context.Context, tx Tx, a Account) ([]Notification, error) {
+	ct, err := tx.GetContact(ctx, a.ContactID)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []Notification{{Kind: NotifyLocked, AccountID: a.ID, ContactID: ct.ID, ClientID: ct.ClientID, Name: ct.Name(), Email: ct.Email,
+		Username: a.Username, ExpiresAt: a.LockedUntil}}, nil
 }
 
 // checkNew reports a confirmation that differs from password as a *psa.ValidationError, and
@@ -334,9 +350,13 @@ func (s *Service) redeem(ctx context.Context, purpose Purpose, token, password, 
 }
 
 // RequestPasswordReset sends a password-reset link (valid ResetTTL) through the Notifier to the
-// portal user with username, revoking earlier reset links. It returns nil whether or not such a
-// user exists (and when the user may not use the portal), so that it reveals no usernames; it
-// needs a Notifier, without which it is a *psa.PreconditionError for every username alike.
+// portal user with username, revoking earlier reset links. Its result does not depend on whether
+// such a user exists (or may use the portal), so that it reveals no usernames: it returns nil
+// for every username alike, and a link the Notifier fails to deliver is reported to
+// Options.DeliveryFailed, not returned. It needs a Notifier, without which it is a
+// *psa.PreconditionError for every username alike. The Notifier should queue the message
+// rather than send it while the call waits, so that the time the call takes does not tell
+// either.
 func (s *Service) RequestPasswordReset(ctx context.Context, username string) error {
 	if s.notifier == nil {
 		return &psa.PreconditionError{Kind: "portal", ID: "password reset", Rule: "needs a Notifier to deliver reset links"}
@@ -365,7 +385,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, username string) err
 	if err != nil {
 		return err
 	}
-	return s.notify(ctx, notes)
+	s.notifyQuietly(ctx, notes)
+	return nil
 }
 
 // ChangePassword changes the password of portal user id (seed 004 "Change Password": the old
@@ -394,7 +415,8 @@ func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, 
 		if now.Before(a.LockedUntil) {
 			return &LockedError{Username: a.Username, Until: a.LockedUntil}
 		}
-		return s.reserveCheck(ctx, tx, &a, now)
+		_, err = s.reserveCheck(ctx, tx, &a, now)
+		return err
 	})
 	if err != nil {
 		return err

@@ -28,13 +28,19 @@
 // iterations whose encoding carries its parameters, so they can be raised: older hashes still
 // verify and are re-hashed at the next login.
 //
-// Login returns a Principal. An unknown username and a wrong password give the same *LoginError
-// and take as long; wrong passwords count towards the tenant's lockout (*LockedError); a user
-// who may no longer use the portal (access disabled, contact inactive, portal disabled for the
-// client) gets an *AccessError, and only after giving the right password.
+// Login returns a Principal. An unknown username, a wrong password and a locked account give the
+// same *LoginError and take as long (each verifies one hash), so that the answer tells no real
+// username from an unknown one. Wrong passwords count towards the tenant's lockout; each attempt
+// is counted before its password is checked, in the transaction that reads the lockout, so that
+// parallel guesses cannot get past the limit. The owner of a locked account learns of it through
+// a NotifyLocked notice, not through Login's answer. A user who may no longer use the portal
+// (access disabled, contact inactive, portal disabled for the client) gets an *AccessError, and
+// only after giving the right password.
 //
-// Messages for users (invitation, welcome, reset) go through the host's Notifier, after the
-// transaction that stored their token commits.
+// Messages for users (invitation, welcome, reset, lockout) go through the host's Notifier, after
+// the transaction that stored their token commits. Where a delivery failure would tell a real
+// username from an unknown one (RequestPasswordReset, the lockout notice), the call's result
+// stays the same and the failure goes to Options.DeliveryFailed.
 //
 // # What a portal user sees
 //

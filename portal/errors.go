@@ -8,8 +8,9 @@ import (
 	"github.com/psakit/psa"
 )
 
-// LoginError reports a failed login: an unknown username or a wrong password, which it does not
-// tell apart, so that a login form reveals no usernames. It unwraps to psa.ErrForbidden.
+// LoginError reports a failed login: an unknown username, a wrong password, or an account locked
+// after too many wrong passwords, which it does not tell apart, so that a login form reveals no
+// usernames. It unwraps to psa.ErrForbidden.
 type LoginError struct {
 	// Username is the username as given.
 	Username string
@@ -17,14 +18,16 @@ type LoginError struct {
 
 // Error describes the refusal.
 func (e *LoginError) Error() string {
-	return fmt.Sprintf("psa: login as %q failed: unknown username or wrong password", e.Username)
+	return fmt.Sprintf("psa: login as %q failed: unknown username or wrong password, or locked after too many failed logins", e.Username)
 }
 
 // Unwrap returns psa.ErrForbidden.
 func (e *LoginError) Unwrap() error { return psa.ErrForbidden }
 
-// LockedError reports a login refused because the account is locked after too many wrong
-// passwords. It unwraps to psa.ErrForbidden.
+// LockedError reports a password change refused because the account is locked after too many
+// wrong passwords (Service.ChangePassword, for a user already logged in). Login never returns it:
+// it gives a locked account the *LoginError of an unknown username. It unwraps to
+// psa.ErrForbidden.
 type LockedError struct {
 	Username string
 	// Until is when the lockout ends.

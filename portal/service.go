@@ -27,9 +27,15 @@ type Options struct {
 	// Rand is the source of the random bytes of tokens (and of the default hasher's salts); nil
 	// means crypto/rand. Tests inject a deterministic reader.
 	Rand io.Reader
-	// Notifier delivers invitations, welcome messages and reset links; nil means nothing is sent
-	// (Invite still returns the link's token to its caller).
+	// Notifier delivers invitations, welcome messages, reset links and lockout notices; nil means
+	// nothing is sent (Invite still returns the link's token to its caller).
 	Notifier Notifier
+	// DeliveryFailed is told of each notification the Notifier failed to deliver where returning
+	// the error would reveal whether a username exists: the reset link of RequestPasswordReset and
+	// the lockout notice of Login, whose results are the same for every username. The host logs
+	// or retries it; n carries the link's token, which it must not log. nil means such failures
+	// are dropped. The other calls return the Notifier's error.
+	DeliveryFailed func(ctx context.Context, n Notification, err error)
 	// Location is the time zone in which the dashboard's "today" and "tomorrow" are read; nil
 	// means UTC.
 	Location *time.Location
@@ -53,6 +59,11 @@ const (
 	NotifyWelcome NotificationKind = "welcome"
 	// NotifyReset carries a password-reset link (valid ResetTTL).
 	NotifyReset NotificationKind = "password reset"
+	// NotifyLocked tells a user that too many wrong passwords have locked their account: it
+	// carries no token, and ExpiresAt is when the lockout ends. Login's answer does not say that
+	// an account is locked (it would tell real usernames from unknown ones); this notice does,
+	// to the account's owner.
+	NotifyLocked NotificationKind = "lockout"
 )
 
 // Notification is one message for a Notifier to deliver.
@@ -64,7 +75,7 @@ type Notification struct {
 	// Name and Email are the contact's; Username the login name.
 	Name, Email, Username string
 	// Token is the secret of the link; the host builds the URL from it. ExpiresAt is when the
-	// link stops working.
+	// link stops working (for NotifyLocked, which has no link, when the lockout ends).
 	Token     string
 	ExpiresAt time.Time
 }
@@ -76,6 +87,7 @@ type Service struct {
 	hasher   Hasher
 	rand     io.Reader
 	notifier Notifier
+	failed   func(ctx context.Context, n Notification, err error)
 	loc      *time.Location
 
 	dummyOnce sync.Once
@@ -88,7 +100,7 @@ type Service struct {
 func NewService(run psa.Runner[Tx], opts *Options) (*Service, error) {
 	s := &Service{run: run, rand: rand.Reader, loc: time.UTC}
 	if opts != nil {
-		s.opts, s.hasher, s.notifier = opts.Options, opts.Hasher, opts.Notifier
+		s.opts, s.hasher, s.notifier, s.failed = opts.Options, opts.Hasher, opts.Notifier, opts.DeliveryFailed
 		if opts.Rand != nil {
 			s.rand = opts.Rand
 		}
@@ -139,6 +151,19 @@ func (s *Service) notify(ctx context.Context, ns []Notification) error {
 		}
 	}
 	return nil
+}
+
+// notifyQuietly delivers ns like notify, after a transaction has committed, where a failure must
+// not change the caller's result: each failure goes to the DeliveryFailed hook.
+func (s *Service) notifyQuietly(ctx context.Context, ns []Notification) {
+	if s.notifier == nil {
+		return
+	}
+	for _, n := range ns {
+		if err := s.notifier.Notify(ctx, n); err != nil && s.failed != nil {
+			s.failed(ctx, n, fmt.Errorf("psa: %s for portal user %q was not delivered: %w", n.Kind, n.Username, err))
+		}
+	}
 }
 
 // Settings returns the tenant's portal settings.
