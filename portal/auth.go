@@ -256,8 +256,10 @@ func checkNew(policy Policy, password, confirm string) error {
 
 // AcceptInvitation sets the password of the portal user invited with token (a create-password
 // link) and returns the principal, logged in. The token must be an unused, unrevoked,
-// unexpired invitation (else a *TokenError); password must equal confirm and meet the tenant's
-// policy (else a *PolicyError listing every rule broken, and the token stays usable).
+// unexpired invitation of an account that has no password yet (else a *TokenError); password
+// must equal confirm and meet the tenant's policy (else a *PolicyError listing every rule
+// broken, and the token stays usable). Setting the password revokes every other unused link of
+// the account.
 func (s *Service) AcceptInvitation(ctx context.Context, token, password, confirm string) (Principal, error) {
 	return s.redeem(ctx, PurposeInvitation, token, password, confirm)
 }
@@ -291,11 +293,30 @@ func validToken(ctx context.Context, tx Tx, purpose Purpose, token string, now t
 	return t, nil
 }
 
+// usableToken returns the stored token for token, usable for purpose at now, and its account: the
+// account must have portal access, and an invitation is for an account without a password.
+func usableToken(ctx context.Context, tx Tx, purpose Purpose, token string, now time.Time) (Token, Account, error) {
+	t, err := validToken(ctx, tx, purpose, token, now)
+	if err != nil {
+		return Token{}, Account{}, err
+	}
+	a, err := tx.GetAccount(ctx, t.AccountID)
+	switch {
+	case err != nil:
+		return Token{}, Account{}, err
+	case !a.Enabled:
+		return Token{}, Account{}, &TokenError{Purpose: purpose, Problem: TokenNoAccess}
+	case purpose == PurposeInvitation && a.HasPassword():
+		return Token{}, Account{}, &TokenError{Purpose: purpose, Problem: TokenPasswordSet}
+	}
+	return t, a, nil
+}
+
 func (s *Service) redeem(ctx context.Context, purpose Purpose, token, password, confirm string) (Principal, error) {
 	now := s.now()
 	var policy Policy
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		if _, err := validToken(ctx, tx, purpose, token, now); err != nil {
+		if _, _, err := usableToken(ctx, tx, purpose, token, now); err != nil {
 			return err
 		}
 		set, err := tx.GetPortalSettings(ctx)
@@ -314,16 +335,9 @@ func (s *Service) redeem(ctx context.Context, purpose Purpose, token, password, 
 	}
 	var p Principal
 	err = s.run(ctx, func(ctx context.Context, tx Tx) error {
-		t, err := validToken(ctx, tx, purpose, token, now)
+		t, a, err := usableToken(ctx, tx, purpose, token, now)
 		if err != nil {
 			return err
-		}
-		a, err := tx.GetAccount(ctx, t.AccountID)
-		if err != nil {
-			return err
-		}
-		if !a.Enabled {
-			return &TokenError{Purpose: purpose, Problem: TokenNoAccess}
 		}
 		t.UsedAt = now
 		if err := tx.UpdateToken(ctx, t); err != nil {
@@ -393,7 +407,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, username string) err
 // password, and the new one twice). The new password must equal confirm and meet the tenant's
 // policy (checked first, so that a refused new password costs no attempt). A wrong old password
 // is a *WrongPasswordError and counts towards the lockout like a failed login (counted before the
-// check, as Login counts); a locked account gets a *LockedError. Unused reset links are revoked.
+// check, as Login counts); a locked account gets a *LockedError. Every unused link of the account
+// (invitations and reset links) is revoked.
 // Other changes of the account made meanwhile (its
 // notes, preferences) are kept; a password changed meanwhile is a *psa.VersionConflictError.
 func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, password, confirm string) error {
@@ -443,7 +458,7 @@ func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, 
 		now := s.now()
 		cur.PasswordHash, cur.PasswordSetAt, cur.UpdatedAt = hash, now, now
 		cur.FailedLogins, cur.LockedUntil = 0, time.Time{}
-		if err := revokeTokens(ctx, tx, id, now, PurposeReset); err != nil {
+		if err := revokeTokens(ctx, tx, id, now); err != nil {
 			return err
 		}
 		return tx.UpdateAccount(ctx, cur)

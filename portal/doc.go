@@ -20,8 +20,10 @@
 //
 // Invitations (create-password links, valid InvitationTTL) and reset links (valid ResetTTL) are
 // 256-bit random tokens, stored only as their SHA-256, single use; a new link revokes the earlier
-// one of its kind, and disabling access revokes all. A refused token is a *TokenError saying why
-// (unknown, expired, used, revoked, ...). A new password must be given twice and meet the
+// one of its kind, and disabling access, or setting or changing the password, revokes all. An
+// account that has a password gets no invitation (*PasswordSetError: its user resets the
+// password), and an invitation left over when the password was set is refused. A refused token
+// is a *TokenError saying why (unknown, expired, used, revoked, ...). A new password must be given twice and meet the
 // tenant's Policy (length in code points, optional character classes, a blocklist of common
 // passwords); a *PolicyError lists every rule broken, and a refused password leaves the token
 // usable. Passwords are hashed by a Hasher, by default PBKDF2-HMAC-SHA256 with 600,000

@@ -86,6 +86,10 @@ const (
 	TokenWrongUse  TokenProblem = "not for this use"
 	TokenNoAccess  TokenProblem = "for an account without portal access"
 	TokenMalformed TokenProblem = "malformed"
+	// TokenPasswordSet refuses an invitation (a create-password link) of an account that has a
+	// password already: it was set after the link was sent, and a password is changed only with
+	// the old one or with a reset link.
+	TokenPasswordSet TokenProblem = "for an account that has a password already"
 )
 
 // TokenError reports a create-password or reset token that cannot be used. It unwraps to
@@ -109,6 +113,22 @@ func (e *TokenError) Error() string {
 
 // Unwrap returns psa.ErrForbidden.
 func (e *TokenError) Unwrap() error { return psa.ErrForbidden }
+
+// PasswordSetError reports an invitation (a create-password link) asked for an account that has a
+// password already: whoever held the link could set a new password without the old one. The user
+// resets the password instead (Service.RequestPasswordReset). It unwraps to psa.ErrPrecondition.
+type PasswordSetError struct {
+	AccountID psa.PortalUserID
+	Username  string
+}
+
+// Error describes the refusal.
+func (e *PasswordSetError) Error() string {
+	return fmt.Sprintf("psa: portal user %q has a password already: a password reset, not an invitation, sets a new one", e.Username)
+}
+
+// Unwrap returns psa.ErrPrecondition.
+func (e *PasswordSetError) Unwrap() error { return psa.ErrPrecondition }
 
 // Rule names one rule of a password policy.
 type Rule string

@@ -398,7 +398,8 @@ type Invitation struct {
 
 // Invite issues a create-password link to contact's enabled portal account (revoking any earlier
 // one) and sends it through the Notifier; it also returns it, for a host without a Notifier. The
-// client must have the portal enabled.
+// client must have the portal enabled, and the account must have no password yet: an account
+// with a password gets a *PasswordSetError (its user resets the password instead).
 func (s *Service) Invite(ctx context.Context, contact psa.ContactID) (Invitation, error) {
 	var n Notification
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
@@ -417,6 +418,8 @@ func (s *Service) Invite(ctx context.Context, contact psa.ContactID) (Invitation
 		switch {
 		case !a.Enabled:
 			return &psa.PreconditionError{Kind: "portal user", ID: a.Username, Rule: "has no portal access: enable it first"}
+		case a.HasPassword():
+			return &PasswordSetError{AccountID: a.ID, Username: a.Username}
 		case !ct.Active:
 			return &psa.PreconditionError{Kind: "portal user", ID: a.Username, Rule: "is an inactive contact"}
 		case c.Settings.PortalDisabled:
