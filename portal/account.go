@@ -68,7 +68,8 @@ type Permissions struct {
 	// QuickTickets gives the user the simplified new-ticket form (QuickTicketFields) instead of
 	// the one staff use (FullTicketFields).
 	QuickTickets bool `json:"quickTickets,omitempty"`
-	// ManageUsers lets the user see the organization's contacts with their portal access.
+	// ManageUsers lets the user see the organization's contacts with their portal access
+	// (Service.OrganizationUsers) and give or take it away (Service.ManageUser).
 	ManageUsers bool `json:"manageUsers,omitempty"`
 }
 

@@ -137,12 +137,13 @@ func TestProfile(t *testing.T) {
 	_, err = w.portal.UpdateProfile(w.ctx, p.AccountID, prof.ContactVersion-1, portal.ProfileChange{Phone: &phone})
 	require.ErrorIs(t, err, psa.ErrConflict)
 
-	prof, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{Photo: "photos/ann.PNG", LandingPage: portal.PageMyTickets})
+	prof, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{Photo: portal.StoragePrefix(c.ID) + "photos/ann.PNG", LandingPage: portal.PageMyTickets})
 	require.NoError(t, err)
+	require.Equal(t, portal.StoragePrefix(c.ID)+"photos/ann.PNG", prof.Photo)
 	require.Equal(t, portal.PageMyTickets, prof.LandingPage)
 	_, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{LandingPage: portal.PageInvoices})
 	require.ErrorIs(t, err, psa.ErrForbidden, "an External User cannot land on invoices")
-	_, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{Photo: "ann.exe"})
+	_, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{Photo: portal.StoragePrefix(c.ID) + "ann.exe"})
 	require.ErrorIs(t, err, psa.ErrInvalid)
 	prof, err = w.portal.SetNotes(w.ctx, p.AccountID, prof.AccountVersion, "call the vendor")
 	require.NoError(t, err)
@@ -164,8 +165,10 @@ func TestManageUser(t *testing.T) {
 
 	a, err := w.portal.ManageUser(w.ctx, admin.AccountID, bob.ID, true)
 	require.NoError(t, err)
-	require.True(t, a.Enabled)
+	require.True(t, a.HasAccess)
+	require.False(t, a.PasswordSet, "invited")
 	require.Equal(t, portal.ExternalUser.ID, a.RoleID)
+	require.Equal(t, portal.ExternalUser.Name, a.Role)
 	require.Equal(t, "bob@acme.example", w.mail.last(t).Username)
 	_, err = w.portal.ManageUser(w.ctx, admin.AccountID, stranger.ID, true)
 	require.ErrorIs(t, err, psa.ErrNotFound)
@@ -178,7 +181,7 @@ func TestManageUser(t *testing.T) {
 	require.Len(t, users, 3)
 	a, err = w.portal.ManageUser(w.ctx, admin.AccountID, bob.ID, false)
 	require.NoError(t, err)
-	require.False(t, a.Enabled)
+	require.False(t, a.HasAccess)
 }
 
 func TestMessages(t *testing.T) {
@@ -385,7 +388,7 @@ func TestKnowledgeBase(t *testing.T) {
 	} {
 		got, err := w.portal.Articles(w.ctx, tc.who.AccountID, tc.query)
 		require.NoError(t, err)
-		diff(t, tc.want, ids(got, func(a portal.Article) string { return a.Title }), tc.who.Username+" searching "+tc.query)
+		diff(t, tc.want, ids(got, func(a portal.ArticleView) string { return a.Title }), tc.who.Username+" searching "+tc.query)
 	}
 	_, err = w.portal.Article(w.ctx, sam.AccountID, printer.ID)
 	require.ErrorIs(t, err, psa.ErrNotFound)

@@ -61,11 +61,16 @@
 // OpenTicket opens a ticket with the servicedesk rules, the user as contact person by default
 // and only the client's allowed categories; AddNote adds a public note to a ticket the user
 // sees. Profile edits are limited to the fields the client's self-managed customer profile
-// allows. The mailbox (Send, SaveDraft, Reply, Archive, Star, DeleteMessages, UnreadCount) holds
+// allows. The files a user gives (ticket attachments, their photo) are the host's storage keys,
+// and must lie under StoragePrefix of the user's client, so that no user can point the portal at
+// another client's file. A role with the ManageUsers permission gives and takes away the access
+// of the organization's contacts and lists them as OrganizationUser values: name, e-mail
+// address, access, username and role, never a colleague's notes, preferences, login times or
+// lockout state. The mailbox (Send, SaveDraft, Reply, Archive, Star, DeleteMessages, UnreadCount) holds
 // one copy of each message per party, not linked to tickets. The dashboard has a to-do list
 // whose due dates read "today", "tomorrow", weekday names or ISO dates (ParseDue), personal
 // notes and the MSP's news. The knowledge base shows the articles visible to the user's client,
-// searchable by words.
+// searchable by words, as ArticleView values: their content, not who else may read them.
 //
 // # Storage
 //

@@ -399,16 +399,70 @@ func (s *Service) Invoice(ctx context.Context, id psa.PortalUserID, iid psa.Invo
 	return out, err
 }
 
-// OrganizationUsers returns the contacts of portal user id's client with their portal access,
-// for a role with the ManageUsers permission (else a *ForbiddenError).
-func (s *Service) OrganizationUsers(ctx context.Context, id psa.PortalUserID) ([]ContactAccess, error) {
-	var out []ContactAccess
-	err := s.scoped(ctx, id, func(ctx context.Context, tx Tx, sc *scope) (err error) {
+// OrganizationUser is a contact of a portal user's own client as a user with the ManageUsers
+// permission sees it: who the contact is and the portal access it has, which is what granting and
+// taking away access needs. What belongs to the colleague alone stays out: their personal notes,
+// photo and preferences, to-do items, login times, failed logins and lockouts, and their links.
+type OrganizationUser struct {
+	ContactID psa.ContactID `json:"contactId"`
+	FirstName string        `json:"firstName"`
+	LastName  string        `json:"lastName"`
+	Email     string        `json:"email,omitempty"`
+	// Active is false for a contact who has left.
+	Active bool `json:"active"`
+	// AccountID is the contact's portal account (the recipient of a message to them); nil when
+	// the contact never had portal access.
+	AccountID psa.PortalUserID `json:"accountId"`
+	// HasAccess is "Has Client Portal Access"; Username and Role are the account's, when there
+	// is one.
+	HasAccess bool   `json:"hasAccess"`
+	Username  string `json:"username,omitempty"`
+	RoleID    RoleID `json:"roleId"`
+	Role      string `json:"role,omitempty"`
+	// PasswordSet is false while the user has still to accept an invitation.
+	PasswordSet bool `json:"passwordSet"`
+}
+
+// organizationUser returns what a user manager sees of contact ct and its account a (nil for
+// none).
+func organizationUser(ctx context.Context, tx Tx, ct client.Contact, a *Account) (OrganizationUser, error) {
+	u := OrganizationUser{ContactID: ct.ID, FirstName: ct.FirstName, LastName: ct.LastName, Email: ct.Email, Active: ct.Active}
+	if a == nil {
+		return u, nil
+	}
+	u.AccountID, u.HasAccess, u.Username, u.RoleID, u.PasswordSet = a.ID, a.Enabled, a.Username, a.RoleID, a.HasPassword()
+	r, err := getRole(ctx, tx, a.RoleID)
+	switch {
+	case err == nil:
+		u.Role = r.Name
+	case !isNotFound(err):
+		return OrganizationUser{}, err
+	}
+	return u, nil
+}
+
+// OrganizationUsers returns the contacts of portal user id's client with their portal access, in
+// ascending contact ID order, for a role with the ManageUsers permission (else a
+// *ForbiddenError). It shows nothing of a colleague's account but its access (OrganizationUser).
+func (s *Service) OrganizationUsers(ctx context.Context, id psa.PortalUserID) ([]OrganizationUser, error) {
+	var out []OrganizationUser
+	err := s.scoped(ctx, id, func(ctx context.Context, tx Tx, sc *scope) error {
 		if err := sc.require(sc.role.Permissions.ManageUsers, "manage portal users"); err != nil {
 			return err
 		}
-		out, err = contactsOf(ctx, tx, sc.contact.ClientID, AnyAccess)
-		return err
+		all, err := contactsOf(ctx, tx, sc.contact.ClientID, AnyAccess)
+		if err != nil {
+			return err
+		}
+		out = make([]OrganizationUser, 0, len(all))
+		for _, ca := range all {
+			u, err := organizationUser(ctx, tx, ca.Contact, ca.Account)
+			if err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return nil
 	})
 	return out, err
 }
