@@ -190,7 +190,7 @@ func TestMessages(t *testing.T) {
 	ann := w.user(w.newContact(c, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
 	bob := w.user(w.newContact(c, "Bob", "bob@acme.example"), portal.ExternalUser.ID, false)
 	sam := w.user(w.newContact(other, "Sam", "sam@other.example"), portal.ExternalUser.ID, false)
-	staff := psa.StaffID{UUID: [16]byte{0: 9, 15: 7}}
+	staff := w.staffMember("Tess Tech")
 
 	in, err := w.portal.StaffSend(w.ctx, staff, portal.Draft{To: []portal.Party{{Account: ann.AccountID}}, Subject: "Maintenance", Body: "Friday 6pm"})
 	require.NoError(t, err)

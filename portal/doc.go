@@ -66,16 +66,20 @@
 // another client's file. A role with the ManageUsers permission gives and takes away the access
 // of the organization's contacts and lists them as OrganizationUser values: name, e-mail
 // address, access, username and role, never a colleague's notes, preferences, login times or
-// lockout state. The mailbox (Send, SaveDraft, Reply, Archive, Star, DeleteMessages, UnreadCount) holds
-// one copy of each message per party, not linked to tickets. The dashboard has a to-do list
-// whose due dates read "today", "tomorrow", weekday names or ISO dates (ParseDue), personal
-// notes and the MSP's news. The knowledge base shows the articles visible to the user's client,
-// searchable by words, as ArticleView values: their content, not who else may read them.
+// lockout state.
+//
+// The mailbox (Send, SaveDraft, Reply, Archive, Star, DeleteMessages, UnreadCount) holds one copy
+// of each message per party, not linked to tickets. Recipients are active staff members and
+// enabled users of the sender's client; staff write to users of any client, and each user's copy
+// lists only the recipients of their own client and staff. The dashboard has a to-do list whose
+// due dates read "today", "tomorrow", weekday names or ISO dates (ParseDue), personal notes and
+// the MSP's news. The knowledge base shows the articles visible to the user's client, searchable
+// by words, as ArticleView values: their content, not who else may read them.
 //
 // # Storage
 //
-// The Service runs in a Tx: the stores of packages client, contract, servicedesk and invoice
-// and this package's AccountStore, TokenStore, RoleStore, SettingsStore, MessageStore,
-// TodoStore, NewsStore and ArticleStore. memstore implements them and storetest checks any
-// implementation.
+// The Service runs in a Tx: the stores of packages client, contract, servicedesk and invoice,
+// the staff members (StaffReader, the GetMember of staff.MemberStore), and this package's
+// AccountStore, TokenStore, RoleStore, SettingsStore, MessageStore, TodoStore, NewsStore and
+// ArticleStore. memstore implements them and storetest checks any implementation.
 package portal
