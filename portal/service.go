@@ -278,16 +278,17 @@ func (s *Service) Enable(ctx context.Context, contact psa.ContactID, in Access) 
 	return out.redacted(), s.notify(ctx, notes)
 }
 
-// enable is Enable inside tx; field names the contact in validation errors, and kind is the
-// notification an invitation is sent as.
-func (s *Service) enable(ctx context.Context, tx Tx, contactID psa.ContactID, in Access, field string, kind NotificationKind) (Account, []Notification, error) {
-	ct, err := tx.GetContact(ctx, contactID)
-	if err != nil {
-		return Account{}, nil, err
-	}
-	var v psa.Validator
+// enabling is a checked request to give a contact portal access: the username and role it gets.
+type enabling struct {
+	username string
+	role     RoleID
+}
+
+// checkEnable checks giving contact ct the access in, recording every broken rule in v under
+// field; it returns an error only when the store fails.
+func checkEnable(ctx context.Context, tx Tx, ct client.Contact, in Access, field string, v *psa.Validator) (enabling, error) {
 	if !ct.Active {
-		v.Add(field, contactID.String(), "is an inactive contact")
+		v.Add(field, ct.ID.String(), "is an inactive contact")
 	}
 	username := NormalizeUsername(in.Username)
 	if username == "" {
@@ -302,13 +303,29 @@ func (s *Service) enable(ctx context.Context, tx Tx, contactID psa.ContactID, in
 	}
 	if _, err := getRole(ctx, tx, role); err != nil {
 		if !isNotFound(err) {
-			return Account{}, nil, err
+			return enabling{}, err
 		}
 		v.Add(field+".roleId", role.String(), "is not a portal role")
+	}
+	return enabling{username: username, role: role}, nil
+}
+
+// enable is Enable inside tx; field names the contact in validation errors, and kind is the
+// notification an invitation is sent as.
+func (s *Service) enable(ctx context.Context, tx Tx, contactID psa.ContactID, in Access, field string, kind NotificationKind) (Account, []Notification, error) {
+	ct, err := tx.GetContact(ctx, contactID)
+	if err != nil {
+		return Account{}, nil, err
+	}
+	var v psa.Validator
+	e, err := checkEnable(ctx, tx, ct, in, field, &v)
+	if err != nil {
+		return Account{}, nil, err
 	}
 	if err := v.Err("portal access"); err != nil {
 		return Account{}, nil, err
 	}
+	username, role := e.username, e.role
 	now := s.now()
 	a, err := tx.FindAccountByContact(ctx, contactID)
 	switch {
@@ -467,9 +484,12 @@ func (s *Service) disable(ctx context.Context, tx Tx, contact psa.ContactID) (Ac
 
 // BatchEnable gives every contact of contacts portal access with role (nil: ExternalUser) and
 // its e-mail address as its username (seed 004 "Batch Actions"), all or nothing: a
-// *psa.ValidationError lists every contact that cannot have it (inactive, no e-mail address,
-// unusable username). With welcome, each account without a password gets the welcome e-mail with
-// a create-password link.
+// *psa.ValidationError lists every contact that cannot have it (listed twice, inactive, no
+// e-mail address, unusable username) and every username conflict (two contacts of the batch with
+// the same address, an address that is another contact's username), and nothing is written.
+// Every contact is checked before the first write, so that no write fails inside the
+// transaction (which aborts it in stores such as PostgreSQL). With welcome, each account without
+// a password gets the welcome e-mail with a create-password link.
 func (s *Service) BatchEnable(ctx context.Context, contacts []psa.ContactID, role RoleID, welcome bool) ([]Account, error) {
 	var out []Account
 	var notes []Notification
@@ -477,6 +497,8 @@ func (s *Service) BatchEnable(ctx context.Context, contacts []psa.ContactID, rol
 		out, notes = nil, nil
 		var v psa.Validator
 		seen := map[psa.ContactID]bool{}
+		firstWith := map[string]int{} // username -> index of the first contact of the batch with it
+		ok := make([]bool, len(contacts))
 		for i, id := range contacts {
 			field := "contacts[" + strconv.Itoa(i) + "]"
 			if seen[id] {
@@ -496,24 +518,47 @@ func (s *Service) BatchEnable(ctx context.Context, contacts []psa.ContactID, rol
 				v.Add(field, id.String(), "has no e-mail address to use as username")
 				continue
 			}
-			a, n, err := s.enable(ctx, tx, id, Access{RoleID: role, Invite: welcome}, field, NotifyWelcome)
-			if ve, ok := errors.AsType[*psa.ValidationError](err); ok {
+			var cv psa.Validator
+			e, err := checkEnable(ctx, tx, ct, Access{RoleID: role}, field, &cv)
+			if err != nil {
+				return err
+			}
+			if ve, bad := errors.AsType[*psa.ValidationError](cv.Err("")); bad {
 				for _, f := range ve.Fields {
 					v.Add(f.Field, f.Value, f.Reason)
 				}
 				continue
 			}
-			if errors.Is(err, psa.ErrAlreadyExists) {
-				v.Add(field+".username", NormalizeUsername(ct.Email), "is taken by another portal user")
+			if j, dup := firstWith[e.username]; dup {
+				v.Add(field+".username", e.username, "is also the username of contacts["+strconv.Itoa(j)+"] of this batch")
 				continue
 			}
+			firstWith[e.username] = i
+			holder, err := tx.FindAccountByUsername(ctx, e.username)
+			switch {
+			case err == nil && holder.ContactID != id:
+				v.Add(field+".username", e.username, "is taken by another portal user")
+				continue
+			case err != nil && !isNotFound(err):
+				return err
+			}
+			ok[i] = true
+		}
+		if err := v.Err("batch portal access"); err != nil {
+			return err
+		}
+		for i, id := range contacts {
+			if !ok[i] {
+				continue
+			}
+			a, n, err := s.enable(ctx, tx, id, Access{RoleID: role, Invite: welcome}, "contacts["+strconv.Itoa(i)+"]", NotifyWelcome)
 			if err != nil {
 				return err
 			}
 			out = append(out, a.redacted())
 			notes = append(notes, n...)
 		}
-		return v.Err("batch portal access")
+		return nil
 	})
 	if err != nil {
 		return nil, err
