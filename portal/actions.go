@@ -32,20 +32,25 @@ const (
 	TicketContract      TicketField = "contractId"
 )
 
-// QuickTicketFields is the simplified new-ticket form of roles with the QuickTickets permission
-// (seed 004 "Quick Tickets"); FullTicketFields is the form staff use, which every other role gets.
-var (
-	QuickTicketFields = []TicketField{TicketTitle, TicketDetails, TicketPriority, TicketCategory, TicketAttachments}
-	FullTicketFields  = []TicketField{TicketSite, TicketType, TicketPriority, TicketIssueType, TicketSubIssueType, TicketHardwareAsset,
+// QuickTicketFields returns the simplified new-ticket form of roles with the QuickTickets
+// permission (seed 004 "Quick Tickets"), in the form's order and a new slice.
+func QuickTicketFields() []TicketField {
+	return []TicketField{TicketTitle, TicketDetails, TicketPriority, TicketCategory, TicketAttachments}
+}
+
+// FullTicketFields returns the new-ticket form staff use, which every role without the
+// QuickTickets permission gets, in the form's order and a new slice.
+func FullTicketFields() []TicketField {
+	return []TicketField{TicketSite, TicketType, TicketPriority, TicketIssueType, TicketSubIssueType, TicketHardwareAsset,
 		TicketSoftwareAsset, TicketAttachments, TicketTitle, TicketDetails, TicketCategory, TicketContract}
-)
+}
 
 // TicketForm returns the new-ticket fields of role r, in the form's order.
 func TicketForm(r Role) []TicketField {
 	if r.Permissions.QuickTickets {
-		return slices.Clone(QuickTicketFields)
+		return QuickTicketFields()
 	}
-	return slices.Clone(FullTicketFields)
+	return FullTicketFields()
 }
 
 // NewTicket is the input of Service.OpenTicket.
@@ -347,7 +352,7 @@ func (s *Service) SetPreferences(ctx context.Context, id psa.PortalUserID, versi
 	if p.LandingPage == "" {
 		p.LandingPage = PageDashboard
 	}
-	if !slices.Contains(LandingPages, p.LandingPage) {
+	if !slices.Contains(LandingPages(), p.LandingPage) {
 		v.Add("landingPage", string(p.LandingPage), "is not a landing page")
 	}
 	if err := v.Err("preferences"); err != nil {

@@ -143,7 +143,7 @@ func TestSetPasswordChecksPolicy(t *testing.T) {
 	p, err := w.portal.AcceptInvitation(w.ctx, tok, "Tr0ub4dor&3x", "Tr0ub4dor&3x")
 	require.NoError(t, err, "the token survives refused passwords")
 	require.Equal(t, ct.ID, p.ContactID)
-	require.Equal(t, portal.ExternalUser.ID, p.Role.ID)
+	require.Equal(t, portal.ExternalUser().ID, p.Role.ID)
 }
 
 func TestLogin(t *testing.T) {
@@ -312,7 +312,7 @@ func TestAccessRefused(t *testing.T) {
 			w := newWorld(t)
 			c := w.newClient("Acme", psa.ClientID{})
 			ct := w.newContact(c, "Ann", "ann@acme.example")
-			p := w.user(ct, portal.ExternalManager.ID, false)
+			p := w.user(ct, portal.ExternalManager().ID, false)
 			tc.cut(t, w, c, ct)
 
 			_, err := w.portal.Login(w.ctx, "ann@acme.example", "not the password")
@@ -389,7 +389,7 @@ func TestBatchEnable(t *testing.T) {
 	require.Empty(t, with, "a refused batch enabled someone")
 	require.Zero(t, w.mail.count(), "a refused batch sent mail")
 
-	accounts, err := w.portal.BatchEnable(w.ctx, []psa.ContactID{a.ID, b.ID}, portal.ExternalManager.ID, true)
+	accounts, err := w.portal.BatchEnable(w.ctx, []psa.ContactID{a.ID, b.ID}, portal.ExternalManager().ID, true)
 	require.NoError(t, err)
 	diff(t, []string{"ann@acme.example", "bob@acme.example"}, ids(accounts, func(a portal.Account) string { return a.Username }), "usernames")
 	require.Equal(t, 2, w.mail.count())

@@ -22,7 +22,7 @@ func TestLockoutRevealsNoUsername(t *testing.T) {
 	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: counting})
 	require.NoError(t, err)
 	acme := w.newClient("Acme", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	_, err = w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: 3})
 	require.NoError(t, err)
 	hash := w.storedHash(ann.AccountID)
@@ -82,7 +82,7 @@ func (f *failingNotifier) Notify(_ context.Context, n portal.Notification) error
 func TestResetRequestRevealsNothing(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
-	w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	broken := &failingNotifier{}
 	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: w.hasher, Notifier: broken})
 	require.NoError(t, err)
@@ -99,7 +99,7 @@ func TestResetRequestRevealsNothing(t *testing.T) {
 func TestDeliveryFailedHook(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
-	w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	_, err := w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: 2})
 	require.NoError(t, err)
 	var failed []portal.NotificationKind

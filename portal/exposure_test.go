@@ -32,7 +32,7 @@ func TestUserManagerSeesNoPrivateData(t *testing.T) {
 	require.NoError(t, err)
 	admin := w.user(w.newContact(acme, "Ann", "ann@acme.example"), admins.ID, false)
 	bobContact := w.newContact(acme, "Bob", "bob@acme.example")
-	bob := w.user(bobContact, portal.ExternalUser.ID, false)
+	bob := w.user(bobContact, portal.ExternalUser().ID, false)
 	const secret = "salary talk with HR on friday"
 	prof, err := w.portal.Profile(w.ctx, bob.AccountID)
 	require.NoError(t, err)
@@ -65,7 +65,7 @@ func TestUserManagerSeesNoPrivateData(t *testing.T) {
 func TestArticlesShowNoVisibility(t *testing.T) {
 	w := newWorld(t)
 	acme, other := w.newClient("Acme", psa.ClientID{}), w.newClient("Other", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	a, err := w.portal.CreateArticle(w.ctx, portal.Article{Title: "VPN setup", Body: "Install the client.", Keywords: []string{"vpn"},
 		Visibility: portal.SelectedClients, ClientIDs: []psa.ClientID{acme.ID, other.ID}})
 	require.NoError(t, err)
@@ -88,7 +88,7 @@ func TestArticlesShowNoVisibility(t *testing.T) {
 func TestStorageKeysAreBoundToTheClient(t *testing.T) {
 	w := newWorld(t)
 	acme, other := w.newClient("Acme", psa.ClientID{}), w.newClient("Other", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	mine := "portal/" + acme.ID.String() + "/"
 	theirs := "portal/" + other.ID.String() + "/"
 

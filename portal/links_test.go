@@ -57,7 +57,7 @@ func TestInviteRefusedWithPassword(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
 	ct := w.newContact(acme, "Ann", "ann@acme.example")
-	ann := w.user(ct, portal.ExternalUser.ID, false)
+	ann := w.user(ct, portal.ExternalUser().ID, false)
 	sent := w.mail.count()
 
 	inv, err := w.portal.Invite(w.ctx, ct.ID)
@@ -75,7 +75,7 @@ func TestInviteRefusedWithPassword(t *testing.T) {
 func TestInvitationRefusedOncePasswordSet(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	tok := w.plantToken(ann.AccountID, portal.PurposeInvitation)
 
 	_, err := w.portal.AcceptInvitation(w.ctx, tok, "a password set by the link", "a password set by the link")
@@ -89,7 +89,7 @@ func TestInvitationRefusedOncePasswordSet(t *testing.T) {
 func TestPasswordChangesRevokeEveryLink(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	const next = "another good passphrase"
 
 	inv := w.plantToken(ann.AccountID, portal.PurposeInvitation)

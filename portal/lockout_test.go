@@ -62,7 +62,7 @@ func TestParallelGuessesStopAtTheLimit(t *testing.T) {
 		svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: counting})
 		require.NoError(t, err)
 		acme := w.newClient("Acme", psa.ClientID{})
-		ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+		ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 		_, err = w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: limit})
 		require.NoError(t, err)
 		hash := w.storedHash(ann.AccountID)
@@ -119,7 +119,7 @@ func TestChangePasswordSurvivesOtherEdits(t *testing.T) {
 	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: hook})
 	require.NoError(t, err)
 	acme := w.newClient("Acme", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	const next = "another good passphrase"
 
 	hook.during = func() {

@@ -28,8 +28,8 @@ func (w *world) staffMember(name string) psa.StaffID {
 func TestReplySubjects(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
-	bob := w.user(w.newContact(acme, "Bob", "bob@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
+	bob := w.user(w.newContact(acme, "Bob", "bob@acme.example"), portal.ExternalUser().ID, false)
 	long := strings.Repeat("é", portal.MaxSubjectLength)
 
 	for _, tc := range []struct{ subject, want string }{
@@ -66,7 +66,7 @@ func TestReplySubjects(t *testing.T) {
 func TestMessagesToUnknownStaffRefused(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	known := w.staffMember("Tess Tech")
 	unknown := psa.StaffID{UUID: uuid.UUID{0: 9, 15: 99}}
 
@@ -94,9 +94,9 @@ func TestMessagesToUnknownStaffRefused(t *testing.T) {
 func TestStaffMessageHidesOtherClientsRecipients(t *testing.T) {
 	w := newWorld(t)
 	acme, other := w.newClient("Acme", psa.ClientID{}), w.newClient("Other", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
-	bob := w.user(w.newContact(acme, "Bob", "bob@acme.example"), portal.ExternalUser.ID, false)
-	sam := w.user(w.newContact(other, "Sam", "sam@other.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
+	bob := w.user(w.newContact(acme, "Bob", "bob@acme.example"), portal.ExternalUser().ID, false)
+	sam := w.user(w.newContact(other, "Sam", "sam@other.example"), portal.ExternalUser().ID, false)
 	tess, tom := w.staffMember("Tess Tech"), w.staffMember("Tom Tech")
 	to := []portal.Party{{Account: ann.AccountID}, {Account: sam.AccountID}, {Staff: tom}, {Account: bob.AccountID}}
 

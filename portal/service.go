@@ -229,7 +229,7 @@ func (s *Service) Roles(ctx context.Context) ([]Role, error) {
 	var out []Role
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
 		custom, err := psa.All(ctx, tx.ListRoles)
-		out = append(slices.Clone(BuiltInRoles), custom...)
+		out = append(BuiltInRoles(), custom...)
 		return err
 	})
 	return out, err
@@ -299,7 +299,7 @@ func checkEnable(ctx context.Context, tx Tx, ct client.Contact, in Access, field
 	}
 	role := in.RoleID
 	if psa.IsNil(role) {
-		role = ExternalUser.ID
+		role = ExternalUser().ID
 	}
 	if _, err := getRole(ctx, tx, role); err != nil {
 		if !isNotFound(err) {

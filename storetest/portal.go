@@ -226,7 +226,7 @@ var (
 
 // newAccount returns an account of client owner with its own contact and no username.
 func newAccount(id psa.PortalUserID, owner psa.ClientID, label string) portal.Account {
-	return portal.Account{ID: id, ContactID: randomID[psa.ContactID](), ClientID: owner, RoleID: portal.ExternalUser.ID, Notes: label,
+	return portal.Account{ID: id, ContactID: randomID[psa.ContactID](), ClientID: owner, RoleID: portal.ExternalUser().ID, Notes: label,
 		CreatedAt: ts0, UpdatedAt: ts0, Version: 1}
 }
 

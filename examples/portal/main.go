@@ -110,7 +110,7 @@ func run(ctx context.Context, out io.Writer, iterations int) error {
 	if err != nil {
 		return err
 	}
-	say("  username %q, role %s", acct.Username, portal.ExternalUser.Name)
+	say("  username %q, role %s", acct.Username, portal.ExternalUser().Name)
 
 	say("2. Setting the password")
 	_, err = svc.AcceptInvitation(ctx, mail.last, "Acme2026", "Acme2026")
@@ -171,7 +171,7 @@ func run(ctx context.Context, out io.Writer, iterations int) error {
 	}
 
 	say("5. What each user of Acme Manufacturing sees")
-	bobAcct, err := svc.Enable(ctx, bob.ID, portal.Access{RoleID: portal.ExternalManager.ID, Invite: true})
+	bobAcct, err := svc.Enable(ctx, bob.ID, portal.Access{RoleID: portal.ExternalManager().ID, Invite: true})
 	if err != nil {
 		return err
 	}
