@@ -80,7 +80,8 @@ func principalOf(a Account, ct client.Contact, r Role) Principal {
 }
 
 // Principal returns the principal of portal user id as it stands now, or an *AccessError when
-// the user may no longer use the portal. Hosts call it at the start of a request.
+// the user may no longer use the portal or id names no portal user (the same error, whatever the
+// cause). Hosts call it at the start of a request.
 func (s *Service) Principal(ctx context.Context, id psa.PortalUserID) (Principal, error) {
 	var p Principal
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {

@@ -47,7 +47,9 @@
 // # What a portal user sees
 //
 // Every call for a portal user takes its account ID and reads the account, contact, client and
-// role afresh in the same transaction, so a change of access takes effect at once. The user sees
+// role afresh in the same transaction, so a change of access takes effect at once. A user who may
+// no longer use the portal and an ID that names no account get the same *AccessError, whatever
+// the cause, so that a stale or forged session learns nothing. The user sees
 // tickets they are the contact person of, or, with the OrganizationTickets permission, every
 // ticket of the organization; of those tickets only public notes; time entries only when the
 // tenant's servicedesk.Settings.ShowTimeEntriesInPortal is on and the role allows them, and then

@@ -42,11 +42,15 @@ func (e *LockedError) Error() string {
 // Unwrap returns psa.ErrForbidden.
 func (e *LockedError) Unwrap() error { return psa.ErrForbidden }
 
-// AccessError reports a portal user who may not use the portal at all: access disabled, contact
-// inactive, or the portal disabled for the client. It unwraps to psa.ErrForbidden.
+// AccessError reports a portal user who may not use the portal at all: access disabled, no
+// password yet, contact inactive, or the portal disabled for the client. It unwraps to
+// psa.ErrForbidden.
 type AccessError struct {
 	AccountID psa.PortalUserID
-	// Reason says which ("portal access is disabled").
+	// Reason says which ("portal access is disabled") when Login refuses a user who gave the
+	// right password. Every call for a portal user ID (Principal, and every call that acts for a
+	// user) gives one reason for every cause, an unknown ID included: "portal access is not
+	// available", so that a session's ID reveals nothing of the account.
 	Reason string
 }
 

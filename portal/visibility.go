@@ -3,6 +3,7 @@ package portal
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -24,17 +25,28 @@ type scope struct {
 	orgs []psa.ClientID
 }
 
-// resolve reads portal user id's scope, or fails with an *AccessError. An unknown id is an
-// *AccessError too: a stale session must not tell a missing account from a disabled one.
+// noAccess is the reason of the *AccessError of every call for a portal user ID that may not use
+// the portal, whatever the cause.
+const noAccess = "portal access is not available"
+
+// resolve reads portal user id's scope, or fails with an *AccessError. Every cause (no such
+// account, access disabled, no password yet, contact gone or inactive, portal disabled for the
+// client) gives the same error, with the reason noAccess: the ID comes from a session, perhaps
+// a stale or forged one, and must not tell a missing account from a disabled one, nor name the
+// client. Login, to a user who gave the right password, says which cause it is.
 func resolve(ctx context.Context, tx Tx, id psa.PortalUserID) (*scope, error) {
 	a, err := tx.GetAccount(ctx, id)
 	if isNotFound(err) {
-		return nil, &AccessError{AccountID: id, Reason: "no such portal user"}
+		return nil, &AccessError{AccountID: id, Reason: noAccess}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return resolveAccount(ctx, tx, a)
+	sc, err := resolveAccount(ctx, tx, a)
+	if _, denied := errors.AsType[*AccessError](err); denied {
+		return nil, &AccessError{AccountID: id, Reason: noAccess}
+	}
+	return sc, err
 }
 
 func resolveAccount(ctx context.Context, tx Tx, a Account) (*scope, error) {
