@@ -158,8 +158,9 @@ type Account struct {
 	// PasswordHash is the Hasher's encoding of the password; "" until a password is set.
 	PasswordHash  string    `json:"-"`
 	PasswordSetAt time.Time `json:"passwordSetAt"`
-	// FailedLogins counts the wrong passwords since the last successful login or lockout;
-	// LockedUntil is the end of the current lockout.
+	// FailedLogins counts the password checks (of Login and ChangePassword) since the last
+	// successful one or lockout; each is counted before it runs, so checks still running count
+	// too. LockedUntil is the end of the current lockout.
 	FailedLogins int       `json:"failedLogins,omitempty"`
 	LockedUntil  time.Time `json:"lockedUntil"`
 	LastLoginAt  time.Time `json:"lastLoginAt"`

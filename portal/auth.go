@@ -121,7 +121,9 @@ func (s *Service) dummyHash() (string, error) {
 //
 // Each attempt is counted before its password is checked, in the transaction that reads the
 // lockout, so that however many logins run at once, at most the tenant's number of failed logins
-// check the password before the lockout takes effect.
+// check the password before the lockout takes effect. An attempt that cannot be counted because
+// the store reports a lost race (psa.ErrConflict) is not checked, and fails like a wrong
+// password.
 func (s *Service) Login(ctx context.Context, username, password string) (Principal, error) {
 	name := NormalizeUsername(username)
 	now := s.now()
@@ -148,6 +150,11 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 		}
 		return err
 	})
+	if errors.Is(err, psa.ErrConflict) {
+		// The attempt lost a race and was not counted, so its password is not checked. Only a
+		// real account can cause a conflict: it must read like a wrong password.
+		checked, notice, err = false, nil, nil
+	}
 	if err != nil {
 		return Principal{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/psakit/psa"
+	"github.com/psakit/psa/memstore"
 	"github.com/psakit/psa/portal"
 )
 
@@ -118,4 +119,34 @@ func TestDeliveryFailedHook(t *testing.T) {
 		require.True(t, ok, "a failed lockout notice changes the answer: %v", err)
 	}
 	diff(t, []portal.NotificationKind{portal.NotifyReset, portal.NotifyLocked}, failed, "failed deliveries")
+}
+
+// TestLoginConflictRevealsNoUsername: when the store reports a lost race while a login attempt is
+// counted (PostgreSQL does after its retries run out), the login fails like a wrong password,
+// without checking the account's hash: a conflict, which only a real account can cause, must
+// not tell it from an unknown username.
+func TestLoginConflictRevealsNoUsername(t *testing.T) {
+	w := newWorld(t)
+	acme := w.newClient("Acme", psa.ClientID{})
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
+	hash := w.storedHash(ann.AccountID)
+	faulty := memstore.NewFaulty(w.store)
+	faulty.Inject(func(_ int, op string) error {
+		if op == "UpdateAccount" {
+			return &psa.VersionConflictError{Kind: "portal user", ID: ann.AccountID.String(), Given: 1, Stored: 2}
+		}
+		return nil
+	})
+	counting := &slowCountingHasher{Hasher: w.hasher}
+	svc, err := portal.NewService(memstore.FaultyRunner[portal.Tx](faulty), &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: counting})
+	require.NoError(t, err)
+
+	_, unknown := svc.Login(w.ctx, "nobody@acme.example", password)
+	for _, pw := range []string{password, "not the password at all"} {
+		_, err := svc.Login(w.ctx, "ann@acme.example", pw)
+		_, ok := errors.AsType[*portal.LoginError](err)
+		require.True(t, ok, "want a *portal.LoginError, got %T %v", err, err)
+		require.Equal(t, strings.Replace(unknown.Error(), "nobody@", "ann@", 1), err.Error())
+	}
+	require.Zero(t, counting.count(hash), "an uncounted attempt checked the password")
 }
