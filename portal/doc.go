@@ -10,7 +10,8 @@
 // on for every client unless the client's settings say client.Settings.PortalDisabled. The
 // built-in roles are ExternalUser (their own profile and messages, and the tickets they are the
 // contact person of) and ExternalManager (also every ticket of their organization, its active
-// contracts and its invoices); custom roles are sets of Permissions. An account's
+// contracts and its invoices), returned afresh by functions so that no importer can change them;
+// custom roles are sets of Permissions. An account's
 // SubOrganizations flag extends what the role shows of the organization to its
 // sub-organizations. The QuickTickets permission gives the simplified new-ticket form
 // (TicketForm). Service.Enable, Disable and BatchEnable manage access; Service.Contacts lists a
@@ -23,12 +24,12 @@
 // one of its kind, and disabling access, or setting or changing the password, revokes all. An
 // account that has a password gets no invitation (*PasswordSetError: its user resets the
 // password), and an invitation left over when the password was set is refused. A refused token
-// is a *TokenError saying why (unknown, expired, used, revoked, ...). A new password must be given twice and meet the
-// tenant's Policy (length in code points, optional character classes, a blocklist of common
-// passwords); a *PolicyError lists every rule broken, and a refused password leaves the token
-// usable. Passwords are hashed by a Hasher, by default PBKDF2-HMAC-SHA256 with 600,000
-// iterations whose encoding carries its parameters, so they can be raised: older hashes still
-// verify and are re-hashed at the next login.
+// is a *TokenError saying why (unknown, expired, used, revoked, ...). A new password must be
+// given twice and meet the tenant's Policy (length in code points, optional character classes, a
+// blocklist of common passwords); a *PolicyError lists every rule broken, and a refused password
+// leaves the token usable. Passwords are hashed by a Hasher, by default PBKDF2-HMAC-SHA256 with
+// 600,000 iterations whose encoding carries its parameters, so they can be raised: older hashes
+// still verify and are re-hashed at the next login.
 //
 // Login returns a Principal. An unknown username, a wrong password and a locked account give the
 // same *LoginError and take as long (each verifies one hash), so that the answer tells no real
