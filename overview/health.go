@@ -32,10 +32,13 @@ const (
 	ComponentCommunications Component = "communications"
 )
 
-// Weights are seed 002's weights of the components, in percent; they sum to 100.
-var Weights = []Weight{
-	{ComponentService, 25}, {ComponentEndpoints, 20}, {ComponentSecurity, 20}, {ComponentBackups, 15}, {ComponentFinancial, 10},
-	{ComponentEngagement, 5}, {ComponentCommunications, 5},
+// Weights returns seed 002's weights of the components, in percent, in seed 002's order and a
+// new slice; they sum to 100.
+func Weights() []Weight {
+	return []Weight{
+		{ComponentService, 25}, {ComponentEndpoints, 20}, {ComponentSecurity, 20}, {ComponentBackups, 15}, {ComponentFinancial, 10},
+		{ComponentEngagement, 5}, {ComponentCommunications, 5},
+	}
 }
 
 // Weight is a component's weight in the health score, in percent.
@@ -234,7 +237,7 @@ func share(part, whole int) int {
 func Combine(id psa.ClientID, at time.Time, scores []ComponentScore) Health {
 	h := Health{ClientID: id, At: at}
 	var sum int
-	for _, w := range Weights {
+	for _, w := range Weights() {
 		cs := ComponentScore{Component: w.Component, Missing: true}
 		for _, s := range scores {
 			if s.Component == w.Component {

@@ -124,12 +124,12 @@ func TestCombine(t *testing.T) {
 			h := overview.Combine(psa.ClientID{}, at, tt.scores)
 			require.Equal(t, tt.want, h.Score)
 			require.Equal(t, tt.covered, h.Coverage)
-			require.Len(t, h.Components, len(overview.Weights))
-			require.Equal(t, len(overview.Weights)-len(tt.scores), len(h.Missing()))
+			require.Len(t, h.Components, len(overview.Weights()))
+			require.Equal(t, len(overview.Weights())-len(tt.scores), len(h.Missing()))
 		})
 	}
 	sum := 0
-	for _, w := range overview.Weights {
+	for _, w := range overview.Weights() {
 		sum += w.Percent
 	}
 	require.Equal(t, 100, sum, "seed 002's weights sum to 100")

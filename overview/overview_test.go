@@ -181,7 +181,7 @@ func (e *tenant) story(t *testing.T) client.Client {
 	e.at(2026, 11, 20, 11, 0)
 	inv, err := e.portal.Invite(t.Context(), ann.ID)
 	require.Error(t, err, "Ann has no portal access yet")
-	_, err = e.portal.Enable(t.Context(), ann.ID, portal.Access{RoleID: portal.ExternalUser.ID})
+	_, err = e.portal.Enable(t.Context(), ann.ID, portal.Access{RoleID: portal.ExternalUser().ID})
 	require.NoError(t, err)
 	inv, err = e.portal.Invite(t.Context(), ann.ID)
 	require.NoError(t, err)
@@ -286,7 +286,7 @@ func TestView(t *testing.T) {
 	require.True(t, v.Portal.Enabled)
 	require.Len(t, v.Portal.Access, 1)
 	require.Equal(t, overview.PortalAccess{ContactID: v.Contacts[0].ID, Name: "Ann Lee", Username: "ann@acme.example", Enabled: true, PasswordSet: true,
-		RoleID: portal.ExternalUser.ID, LastLoginAt: time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC)}, v.Portal.Access[0])
+		RoleID: portal.ExternalUser().ID, LastLoginAt: time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC)}, v.Portal.Access[0])
 }
 
 // TestViewStoreCallsAreBounded: the view reads each kind of data once, so many more tickets and

@@ -26,24 +26,29 @@ type (
 	ArticleID struct{ uuid.UUID }
 )
 
-// The built-in roles (seed 004). Their IDs are fixed; custom roles get new ones.
-var (
-	// ExternalUser may see and edit their own profile and messages, and the tickets they are the
-	// contact person of.
-	ExternalUser = Role{ID: RoleID{uuid.UUID{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 15: 1}}, Name: "External User", BuiltIn: true,
+// ExternalUser returns the built-in role External User (seed 004), whose ID is fixed: the user
+// may see and edit their own profile and messages, and the tickets they are the contact person
+// of. Each call returns a new value, so that no caller can change what the role allows.
+func ExternalUser() Role {
+	return Role{ID: RoleID{uuid.UUID{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 15: 1}}, Name: "External User", BuiltIn: true,
 		Permissions: Permissions{TimeEntries: true, QuickTickets: true}}
-	// ExternalManager may also see every ticket of their client organization (and of its
-	// sub-organizations when their account says so), its contracts and its invoices.
-	ExternalManager = Role{ID: RoleID{uuid.UUID{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 15: 2}}, Name: "External Manager", BuiltIn: true,
-		Permissions: Permissions{OrganizationTickets: true, Contracts: true, Invoices: true, TimeEntries: true}}
-)
+}
 
-// BuiltInRoles lists the built-in roles.
-var BuiltInRoles = []Role{ExternalUser, ExternalManager}
+// ExternalManager returns the built-in role External Manager (seed 004), whose ID is fixed: the
+// user may also see every ticket of their client organization (and of its sub-organizations
+// when their account says so), its contracts and its invoices. Each call returns a new value.
+func ExternalManager() Role {
+	return Role{ID: RoleID{uuid.UUID{0: 0xff, 1: 0xff, 2: 0xff, 3: 0xff, 15: 2}}, Name: "External Manager", BuiltIn: true,
+		Permissions: Permissions{OrganizationTickets: true, Contracts: true, Invoices: true, TimeEntries: true}}
+}
+
+// BuiltInRoles returns the built-in roles, ExternalUser and ExternalManager, in a new slice.
+// Custom roles get new IDs.
+func BuiltInRoles() []Role { return []Role{ExternalUser(), ExternalManager()} }
 
 // builtInRole returns the built-in role with id.
 func builtInRole(id RoleID) (Role, bool) {
-	for _, r := range BuiltInRoles {
+	for _, r := range BuiltInRoles() {
 		if r.ID == id {
 			return r, true
 		}
@@ -68,7 +73,8 @@ type Permissions struct {
 	// QuickTickets gives the user the simplified new-ticket form (QuickTicketFields) instead of
 	// the one staff use (FullTicketFields).
 	QuickTickets bool `json:"quickTickets,omitempty"`
-	// ManageUsers lets the user see the organization's contacts with their portal access.
+	// ManageUsers lets the user see the organization's contacts with their portal access
+	// (Service.OrganizationUsers) and give or take it away (Service.ManageUser).
 	ManageUsers bool `json:"manageUsers,omitempty"`
 }
 
@@ -113,8 +119,10 @@ const (
 	PageKnowledgeBase LandingPage = "knowledge base"
 )
 
-// LandingPages lists every landing page.
-var LandingPages = []LandingPage{PageDashboard, PageMyTickets, PageTickets, PageContracts, PageInvoices, PageMessages, PageKnowledgeBase}
+// LandingPages returns every landing page, in a new slice.
+func LandingPages() []LandingPage {
+	return []LandingPage{PageDashboard, PageMyTickets, PageTickets, PageContracts, PageInvoices, PageMessages, PageKnowledgeBase}
+}
 
 // allowedBy reports whether a user with permissions p may land on page l.
 func (l LandingPage) allowedBy(p Permissions) bool {
@@ -150,8 +158,9 @@ type Account struct {
 	// PasswordHash is the Hasher's encoding of the password; "" until a password is set.
 	PasswordHash  string    `json:"-"`
 	PasswordSetAt time.Time `json:"passwordSetAt"`
-	// FailedLogins counts the wrong passwords since the last successful login or lockout;
-	// LockedUntil is the end of the current lockout.
+	// FailedLogins counts the password checks (of Login and ChangePassword) since the last
+	// successful one or lockout; each is counted before it runs, so checks still running count
+	// too. LockedUntil is the end of the current lockout.
 	FailedLogins int       `json:"failedLogins,omitempty"`
 	LockedUntil  time.Time `json:"lockedUntil"`
 	LastLoginAt  time.Time `json:"lastLoginAt"`

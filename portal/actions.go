@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -31,20 +32,25 @@ const (
 	TicketContract      TicketField = "contractId"
 )
 
-// QuickTicketFields is the simplified new-ticket form of roles with the QuickTickets permission
-// (seed 004 "Quick Tickets"); FullTicketFields is the form staff use, which every other role gets.
-var (
-	QuickTicketFields = []TicketField{TicketTitle, TicketDetails, TicketPriority, TicketCategory, TicketAttachments}
-	FullTicketFields  = []TicketField{TicketSite, TicketType, TicketPriority, TicketIssueType, TicketSubIssueType, TicketHardwareAsset,
+// QuickTicketFields returns the simplified new-ticket form of roles with the QuickTickets
+// permission (seed 004 "Quick Tickets"), in the form's order and a new slice.
+func QuickTicketFields() []TicketField {
+	return []TicketField{TicketTitle, TicketDetails, TicketPriority, TicketCategory, TicketAttachments}
+}
+
+// FullTicketFields returns the new-ticket form staff use, which every role without the
+// QuickTickets permission gets, in the form's order and a new slice.
+func FullTicketFields() []TicketField {
+	return []TicketField{TicketSite, TicketType, TicketPriority, TicketIssueType, TicketSubIssueType, TicketHardwareAsset,
 		TicketSoftwareAsset, TicketAttachments, TicketTitle, TicketDetails, TicketCategory, TicketContract}
-)
+}
 
 // TicketForm returns the new-ticket fields of role r, in the form's order.
 func TicketForm(r Role) []TicketField {
 	if r.Permissions.QuickTickets {
-		return slices.Clone(QuickTicketFields)
+		return QuickTicketFields()
 	}
-	return slices.Clone(FullTicketFields)
+	return FullTicketFields()
 }
 
 // NewTicket is the input of Service.OpenTicket.
@@ -78,8 +84,9 @@ func (in NewTicket) filled() []TicketField {
 }
 
 // OpenTicket opens a ticket for portal user id's client (seed 004 "My Tickets"): the contact
-// person defaults to the user; the fields must be on the role's form (TicketForm); the priority
-// defaults to medium; the category must be one the client may choose. The ticket is opened by
+// person defaults to the user; the fields must be on the role's form (TicketForm); attachments
+// must be stored under StoragePrefix of the user's client; the priority defaults to medium; the
+// category must be one the client may choose. The ticket is opened by
 // servicedesk's rules (numbering, routing, SLA) in the same transaction.
 func (s *Service) OpenTicket(ctx context.Context, id psa.PortalUserID, in NewTicket) (servicedesk.Ticket, error) {
 	var out servicedesk.Ticket
@@ -89,6 +96,11 @@ func (s *Service) OpenTicket(ctx context.Context, id psa.PortalUserID, in NewTic
 		for _, f := range in.filled() {
 			if !slices.Contains(form, f) {
 				v.Add(string(f), "", "is not on the new-ticket form of role "+sc.role.Name)
+			}
+		}
+		for i, a := range in.Attachments {
+			if why := keyProblem(a.StorageKey, sc.contact.ClientID); why != "" {
+				v.Add(fmt.Sprintf("attachments[%d].storageKey", i), a.StorageKey, why)
 			}
 		}
 		if err := v.Err("ticket"); err != nil {
@@ -198,9 +210,10 @@ type Profile struct {
 	Mobile         string                `json:"mobile,omitempty"`
 	CompanyContact string                `json:"companyContact,omitempty"`
 	JobTitle       string                `json:"jobTitle,omitempty"`
-	Photo          string                `json:"photo,omitempty"`
-	LandingPage    LandingPage           `json:"landingPage,omitempty"`
-	Role           string                `json:"role"`
+	// Photo is the storage key of the user's photo, under StoragePrefix of their client.
+	Photo       string      `json:"photo,omitempty"`
+	LandingPage LandingPage `json:"landingPage,omitempty"`
+	Role        string      `json:"role"`
 	// ContactVersion is the version UpdateProfile takes, AccountVersion the one SetPreferences and
 	// SetNotes take.
 	ContactVersion int64 `json:"contactVersion"`
@@ -210,8 +223,11 @@ type Profile struct {
 func profileOf(sc *scope) Profile {
 	ct, a := sc.contact, sc.account
 	p := Profile{AccountID: a.ID, Username: a.Username, Email: ct.Email, FirstName: ct.FirstName, LastName: ct.LastName,
-		Fields: sc.client.ContactFieldsForClientUsers(), Photo: a.Photo, LandingPage: a.LandingPage, Role: sc.role.Name,
+		Fields: sc.client.ContactFieldsForClientUsers(), LandingPage: a.LandingPage, Role: sc.role.Name,
 		ContactVersion: ct.Version, AccountVersion: a.Version}
+	if keyProblem(a.Photo, ct.ClientID) == "" {
+		p.Photo = a.Photo // a key outside the client's prefix (stored before keys were checked) is not shown
+	}
 	if p.Fields == nil {
 		p.Fields = []client.ContactField{}
 	}
@@ -316,31 +332,38 @@ func (s *Service) UpdateProfile(ctx context.Context, id psa.PortalUserID, versio
 
 // Preferences are a portal user's photo and landing page (seed 004 "My Settings").
 type Preferences struct {
-	// Photo is the host's storage key of a jpg, jpeg, png or gif image; "" resets the photo.
+	// Photo is the host's storage key of a jpg, jpeg, png or gif image, under StoragePrefix of the
+	// user's client; "" resets the photo.
 	Photo       string
 	LandingPage LandingPage
 }
 
-// SetPreferences stores portal user id's preferences, read at account version. The landing page
-// must be one the role lets the user see.
+// SetPreferences stores portal user id's preferences, read at account version. The photo must be
+// stored under StoragePrefix of the user's client (else a *psa.ValidationError), and the landing
+// page must be one the role lets the user see.
 func (s *Service) SetPreferences(ctx context.Context, id psa.PortalUserID, version int64, p Preferences) (Profile, error) {
 	var v psa.Validator
 	if p.Photo != "" {
 		ext := strings.ToLower(path.Ext(p.Photo))
-		if !slices.Contains([]string{".jpg", ".jpeg", ".png", ".gif"}, ext) || len(p.Photo) > 1024 {
-			v.Add("photo", p.Photo, "is not a jpg, jpeg, png or gif file reference of at most 1024 bytes")
+		if !slices.Contains([]string{".jpg", ".jpeg", ".png", ".gif"}, ext) {
+			v.Add("photo", p.Photo, "is not a jpg, jpeg, png or gif file reference")
 		}
 	}
 	if p.LandingPage == "" {
 		p.LandingPage = PageDashboard
 	}
-	if !slices.Contains(LandingPages, p.LandingPage) {
+	if !slices.Contains(LandingPages(), p.LandingPage) {
 		v.Add("landingPage", string(p.LandingPage), "is not a landing page")
 	}
 	if err := v.Err("preferences"); err != nil {
 		return Profile{}, err
 	}
 	return s.updateAccount(ctx, id, version, func(sc *scope, a *Account) error {
+		if p.Photo != "" {
+			if why := keyProblem(p.Photo, sc.contact.ClientID); why != "" {
+				return psa.Invalid("preferences", "photo", p.Photo, why)
+			}
+		}
 		if !p.LandingPage.allowedBy(sc.role.Permissions) {
 			return &ForbiddenError{AccountID: id, Action: "land on " + string(p.LandingPage), Reason: "role " + sc.role.Name + " does not show it"}
 		}
@@ -388,11 +411,12 @@ func (s *Service) updateAccount(ctx context.Context, id psa.PortalUserID, versio
 }
 
 // ManageUser gives or takes away portal access of a contact of portal user id's client, for a
-// role with the ManageUsers permission (else a *ForbiddenError). A contact given access keeps
-// the role it had, or gets ExternalUser, with its e-mail address as username, and is invited.
+// role with the ManageUsers permission (else a *ForbiddenError), and returns the contact as
+// OrganizationUsers shows it. A contact given access keeps the role it had, or gets
+// ExternalUser, with its e-mail address as username, and is invited when it has no password yet.
 // The user cannot change their own access; a contact of another client is a *psa.NotFoundError.
-func (s *Service) ManageUser(ctx context.Context, id psa.PortalUserID, contact psa.ContactID, enabled bool) (Account, error) {
-	var out Account
+func (s *Service) ManageUser(ctx context.Context, id psa.PortalUserID, contact psa.ContactID, enabled bool) (OrganizationUser, error) {
+	var out OrganizationUser
 	var notes []Notification
 	err := s.scoped(ctx, id, func(ctx context.Context, tx Tx, sc *scope) error {
 		notes = nil
@@ -409,21 +433,54 @@ func (s *Service) ManageUser(ctx context.Context, id psa.PortalUserID, contact p
 		if err != nil || ct.ClientID != sc.contact.ClientID {
 			return psa.NotFound("contact", contact)
 		}
+		var a Account
 		if !enabled {
-			out, err = s.disable(ctx, tx, contact)
+			a, err = s.disable(ctx, tx, contact)
+		} else {
+			in := Access{Invite: true}
+			if cur, err := tx.FindAccountByContact(ctx, contact); err == nil {
+				in.Username, in.RoleID, in.SubOrganizations = cur.Username, cur.RoleID, cur.SubOrganizations
+			} else if !isNotFound(err) {
+				return err
+			}
+			a, notes, err = s.enable(ctx, tx, contact, in, "contact", NotifyInvitation)
+		}
+		if err != nil {
 			return err
 		}
-		in := Access{Invite: true}
-		if a, err := tx.FindAccountByContact(ctx, contact); err == nil {
-			in.Username, in.RoleID, in.SubOrganizations = a.Username, a.RoleID, a.SubOrganizations
-		} else if !isNotFound(err) {
-			return err
-		}
-		out, notes, err = s.enable(ctx, tx, contact, in, "contact", NotifyInvitation)
+		out, err = organizationUser(ctx, tx, ct, &a)
 		return err
 	})
 	if err != nil {
-		return Account{}, err
+		return OrganizationUser{}, err
 	}
-	return out.redacted(), s.notify(ctx, notes)
+	return out, s.notify(ctx, notes)
+}
+
+// StoragePrefix returns the prefix of the host storage keys a portal user of client may give:
+// "portal/<client ID>/". The host stores the files a portal user uploads (ticket attachments, their
+// photo) under it and passes their keys to OpenTicket and SetPreferences, which refuse a key
+// outside it, so that a user cannot point the portal at a file of another client (or of staff).
+// Files staff attach are not bound to it.
+func StoragePrefix(client psa.ClientID) string { return "portal/" + client.String() + "/" }
+
+// MaxStorageKeyLength bounds the storage keys a portal user gives, in bytes.
+const MaxStorageKeyLength = 1024
+
+// keyProblem says why storageKey is not a storage key a portal user of client may give, or "": it
+// must lie under StoragePrefix(client), name something below it, and be in clean form (no "." or
+// ".." elements, no empty elements, no trailing slash, no backslash or control character).
+func keyProblem(storageKey string, client psa.ClientID) string {
+	prefix := StoragePrefix(client)
+	rest, under := strings.CutPrefix(storageKey, prefix)
+	switch {
+	case !under || rest == "":
+		return "is not a key under " + prefix + ", where this client's files are stored"
+	case len(storageKey) > MaxStorageKeyLength:
+		return "is longer than " + itoa(MaxStorageKeyLength) + " bytes"
+	case path.Clean(storageKey) != storageKey || strings.ContainsFunc(storageKey, func(r rune) bool { return r < ' ' || r == 0x7f || r == '\\' }):
+		// path.Clean removes "." and ".." elements, doubled slashes and a trailing slash.
+		return "is not a clean storage key (no ., .. or empty path elements, no backslash or control characters)"
+	}
+	return ""
 }

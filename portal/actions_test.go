@@ -25,8 +25,8 @@ func TestOpenTicket(t *testing.T) {
 	require.NoError(t, err)
 	ann := w.newContact(c, "Ann", "ann@acme.example")
 	bob := w.newContact(c, "Bob", "bob@acme.example")
-	user := w.user(ann, portal.ExternalUser.ID, false)
-	boss := w.user(bob, portal.ExternalManager.ID, false)
+	user := w.user(ann, portal.ExternalUser().ID, false)
+	boss := w.user(bob, portal.ExternalManager().ID, false)
 
 	for _, tc := range []struct {
 		name   string
@@ -77,8 +77,8 @@ func TestOpenTicket(t *testing.T) {
 			}
 		})
 	}
-	diff(t, portal.QuickTicketFields, portal.TicketForm(portal.ExternalUser), "External User's form")
-	diff(t, portal.FullTicketFields, portal.TicketForm(portal.ExternalManager), "External Manager's form")
+	diff(t, portal.QuickTicketFields(), portal.TicketForm(portal.ExternalUser()), "External User's form")
+	diff(t, portal.FullTicketFields(), portal.TicketForm(portal.ExternalManager()), "External Manager's form")
 }
 
 func TestAddNoteAndCounts(t *testing.T) {
@@ -86,7 +86,7 @@ func TestAddNoteAndCounts(t *testing.T) {
 	c := w.newClient("Acme", psa.ClientID{})
 	ann := w.newContact(c, "Ann", "ann@acme.example")
 	bob := w.newContact(c, "Bob", "bob@acme.example")
-	user := w.user(ann, portal.ExternalUser.ID, false)
+	user := w.user(ann, portal.ExternalUser().ID, false)
 	mine := w.ticket(c.ID, ann.ID, "mine")
 	other := w.ticket(c.ID, bob.ID, "Bob's")
 	closed := w.ticket(c.ID, ann.ID, "done")
@@ -115,7 +115,7 @@ func TestProfile(t *testing.T) {
 	w := newWorld(t)
 	c := w.newClient("Acme", psa.ClientID{})
 	ann := w.newContact(c, "Ann", "ann@acme.example")
-	p := w.user(ann, portal.ExternalUser.ID, false)
+	p := w.user(ann, portal.ExternalUser().ID, false)
 	phone := "+1 555 0100"
 
 	prof, err := w.portal.Profile(w.ctx, p.AccountID)
@@ -137,12 +137,13 @@ func TestProfile(t *testing.T) {
 	_, err = w.portal.UpdateProfile(w.ctx, p.AccountID, prof.ContactVersion-1, portal.ProfileChange{Phone: &phone})
 	require.ErrorIs(t, err, psa.ErrConflict)
 
-	prof, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{Photo: "photos/ann.PNG", LandingPage: portal.PageMyTickets})
+	prof, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{Photo: portal.StoragePrefix(c.ID) + "photos/ann.PNG", LandingPage: portal.PageMyTickets})
 	require.NoError(t, err)
+	require.Equal(t, portal.StoragePrefix(c.ID)+"photos/ann.PNG", prof.Photo)
 	require.Equal(t, portal.PageMyTickets, prof.LandingPage)
 	_, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{LandingPage: portal.PageInvoices})
 	require.ErrorIs(t, err, psa.ErrForbidden, "an External User cannot land on invoices")
-	_, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{Photo: "ann.exe"})
+	_, err = w.portal.SetPreferences(w.ctx, p.AccountID, prof.AccountVersion, portal.Preferences{Photo: portal.StoragePrefix(c.ID) + "ann.exe"})
 	require.ErrorIs(t, err, psa.ErrInvalid)
 	prof, err = w.portal.SetNotes(w.ctx, p.AccountID, prof.AccountVersion, "call the vendor")
 	require.NoError(t, err)
@@ -160,12 +161,14 @@ func TestManageUser(t *testing.T) {
 	bob := w.newContact(c, "Bob", "bob@acme.example")
 	stranger := w.newContact(other, "Sam", "sam@other.example")
 	admin := w.user(ann, admins.ID, false)
-	plain := w.user(w.newContact(c, "Cid", "cid@acme.example"), portal.ExternalUser.ID, false)
+	plain := w.user(w.newContact(c, "Cid", "cid@acme.example"), portal.ExternalUser().ID, false)
 
 	a, err := w.portal.ManageUser(w.ctx, admin.AccountID, bob.ID, true)
 	require.NoError(t, err)
-	require.True(t, a.Enabled)
-	require.Equal(t, portal.ExternalUser.ID, a.RoleID)
+	require.True(t, a.HasAccess)
+	require.False(t, a.PasswordSet, "invited")
+	require.Equal(t, portal.ExternalUser().ID, a.RoleID)
+	require.Equal(t, portal.ExternalUser().Name, a.Role)
 	require.Equal(t, "bob@acme.example", w.mail.last(t).Username)
 	_, err = w.portal.ManageUser(w.ctx, admin.AccountID, stranger.ID, true)
 	require.ErrorIs(t, err, psa.ErrNotFound)
@@ -178,16 +181,16 @@ func TestManageUser(t *testing.T) {
 	require.Len(t, users, 3)
 	a, err = w.portal.ManageUser(w.ctx, admin.AccountID, bob.ID, false)
 	require.NoError(t, err)
-	require.False(t, a.Enabled)
+	require.False(t, a.HasAccess)
 }
 
 func TestMessages(t *testing.T) {
 	w := newWorld(t)
 	c, other := w.newClient("Acme", psa.ClientID{}), w.newClient("Other", psa.ClientID{})
-	ann := w.user(w.newContact(c, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
-	bob := w.user(w.newContact(c, "Bob", "bob@acme.example"), portal.ExternalUser.ID, false)
-	sam := w.user(w.newContact(other, "Sam", "sam@other.example"), portal.ExternalUser.ID, false)
-	staff := psa.StaffID{UUID: [16]byte{0: 9, 15: 7}}
+	ann := w.user(w.newContact(c, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
+	bob := w.user(w.newContact(c, "Bob", "bob@acme.example"), portal.ExternalUser().ID, false)
+	sam := w.user(w.newContact(other, "Sam", "sam@other.example"), portal.ExternalUser().ID, false)
+	staff := w.staffMember("Tess Tech")
 
 	in, err := w.portal.StaffSend(w.ctx, staff, portal.Draft{To: []portal.Party{{Account: ann.AccountID}}, Subject: "Maintenance", Body: "Friday 6pm"})
 	require.NoError(t, err)
@@ -305,8 +308,8 @@ func FuzzParseDue(f *testing.F) {
 func TestTodosAndNews(t *testing.T) {
 	w := newWorld(t)
 	c := w.newClient("Acme", psa.ClientID{})
-	ann := w.user(w.newContact(c, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
-	bob := w.user(w.newContact(c, "Bob", "bob@acme.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(c, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
+	bob := w.user(w.newContact(c, "Bob", "bob@acme.example"), portal.ExternalUser().ID, false)
 
 	later, err := w.portal.AddTodo(w.ctx, ann.AccountID, "renew certificate", "")
 	require.NoError(t, err)
@@ -358,8 +361,8 @@ func TestTodosAndNews(t *testing.T) {
 func TestKnowledgeBase(t *testing.T) {
 	w := newWorld(t)
 	acme, other := w.newClient("Acme", psa.ClientID{}), w.newClient("Other", psa.ClientID{})
-	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
-	sam := w.user(w.newContact(other, "Sam", "sam@other.example"), portal.ExternalUser.ID, false)
+	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
+	sam := w.user(w.newContact(other, "Sam", "sam@other.example"), portal.ExternalUser().ID, false)
 	put := func(a portal.Article) portal.Article {
 		a, err := w.portal.CreateArticle(w.ctx, a)
 		require.NoError(t, err)
@@ -385,7 +388,7 @@ func TestKnowledgeBase(t *testing.T) {
 	} {
 		got, err := w.portal.Articles(w.ctx, tc.who.AccountID, tc.query)
 		require.NoError(t, err)
-		diff(t, tc.want, ids(got, func(a portal.Article) string { return a.Title }), tc.who.Username+" searching "+tc.query)
+		diff(t, tc.want, ids(got, func(a portal.ArticleView) string { return a.Title }), tc.who.Username+" searching "+tc.query)
 	}
 	_, err = w.portal.Article(w.ctx, sam.AccountID, printer.ID)
 	require.ErrorIs(t, err, psa.ErrNotFound)

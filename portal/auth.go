@@ -80,7 +80,8 @@ func principalOf(a Account, ct client.Contact, r Role) Principal {
 }
 
 // Principal returns the principal of portal user id as it stands now, or an *AccessError when
-// the user may no longer use the portal. Hosts call it at the start of a request.
+// the user may no longer use the portal or id names no portal user (the same error, whatever the
+// cause). Hosts call it at the start of a request.
 func (s *Service) Principal(ctx context.Context, id psa.PortalUserID) (Principal, error) {
 	var p Principal
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
@@ -108,34 +109,57 @@ func (s *Service) dummyHash() (string, error) {
 	return s.dummy, s.dummyErr
 }
 
-// Login checks username and password and returns the principal. An unknown username and a wrong
-// password give the same *LoginError (and take as long); a wrong password counts towards the
-// tenant's lockout rule, and a locked account gives a *LockedError until the lockout ends,
-// whatever the password. A user who may not use the portal gets an *AccessError, but only
-// after giving the right password. A successful login resets the count, and re-hashes a password
-// hashed with weaker parameters than the hasher's.
+// Login checks username and password and returns the principal. An unknown username, a wrong
+// password and a locked account all give the same *LoginError, and each verifies one password
+// hash, so that neither the answer nor the time it takes tells whether a username exists (a
+// locked account's own hash is not checked: a dummy one is). A wrong password counts towards the
+// tenant's lockout rule; the attempt that locks the account sends the user a NotifyLocked notice
+// through the Notifier, which is how the user and the host learn of the lockout. A user who may
+// not use the portal gets an *AccessError, but only after giving the right password. A
+// successful login resets the count, and re-hashes a password hashed with weaker parameters than
+// the hasher's.
+//
+// Each attempt is counted before its password is checked, in the transaction that reads the
+// lockout, so that however many logins run at once, at most the tenant's number of failed logins
+// check the password before the lockout takes effect. An attempt that cannot be counted because
+// the store reports a lost race (psa.ErrConflict) is not checked, and fails like a wrong
+// password.
 func (s *Service) Login(ctx context.Context, username, password string) (Principal, error) {
 	name := NormalizeUsername(username)
+	now := s.now()
 	var a Account
-	var known bool
+	var checked bool
+	var notice []Notification
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		checked, notice = false, nil
 		var err error
 		a, err = tx.FindAccountByUsername(ctx, name)
-		known = err == nil
 		if isNotFound(err) {
 			return nil
 		}
+		if err != nil || a.PasswordHash == "" || now.Before(a.LockedUntil) {
+			return err
+		}
+		locked, err := s.reserveCheck(ctx, tx, &a, now)
+		if err != nil {
+			return err
+		}
+		checked = true
+		if locked && a.Enabled {
+			notice, err = lockNotice(ctx, tx, a)
+		}
 		return err
 	})
+	if errors.Is(err, psa.ErrConflict) {
+		// The attempt lost a race and was not counted, so its password is not checked. Only a
+		// real account can cause a conflict: it must read like a wrong password.
+		checked, notice, err = false, nil, nil
+	}
 	if err != nil {
 		return Principal{}, err
 	}
-	now := s.now()
-	if known && now.Before(a.LockedUntil) {
-		return Principal{}, &LockedError{Username: a.Username, Until: a.LockedUntil}
-	}
 	encoded := a.PasswordHash
-	if !known || encoded == "" {
+	if !checked {
 		if encoded, err = s.dummyHash(); err != nil {
 			return Principal{}, err
 		}
@@ -144,13 +168,8 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 	if err != nil {
 		return Principal{}, err
 	}
-	if !known || a.PasswordHash == "" {
-		return Principal{}, &LoginError{Username: username}
-	}
-	if !ok {
-		if err := s.countFailure(ctx, a.ID); err != nil {
-			return Principal{}, err
-		}
+	if !checked || !ok {
+		s.notifyQuietly(ctx, notice)
 		return Principal{}, &LoginError{Username: username}
 	}
 	rehash := ""
@@ -160,7 +179,9 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 		}
 	}
 	var p Principal
+	var denied error
 	err = s.run(ctx, func(ctx context.Context, tx Tx) error {
+		denied = nil
 		cur, err := tx.GetAccount(ctx, a.ID)
 		if err != nil {
 			return err
@@ -168,14 +189,18 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 		if cur.PasswordHash != a.PasswordHash {
 			return &LoginError{Username: username} // the password changed meanwhile
 		}
-		if now.Before(cur.LockedUntil) {
-			return &LockedError{Username: cur.Username, Until: cur.LockedUntil}
-		}
+		// The password was right: the attempt is not a failure, and ends the count (and a
+		// lockout that this or a parallel attempt started).
+		cur.FailedLogins, cur.LockedUntil, cur.UpdatedAt = 0, time.Time{}, now
 		sc, err := resolveAccount(ctx, tx, cur)
+		if _, ok := errors.AsType[*AccessError](err); ok {
+			denied = err
+			return tx.UpdateAccount(ctx, cur)
+		}
 		if err != nil {
 			return err
 		}
-		cur.FailedLogins, cur.LockedUntil, cur.LastLoginAt, cur.UpdatedAt = 0, time.Time{}, now, now
+		cur.LastLoginAt = now
 		if rehash != "" {
 			cur.PasswordHash = rehash
 		}
@@ -185,30 +210,47 @@ func (s *Service) Login(ctx context.Context, username, password string) (Princip
 		p = principalOf(cur, sc.contact, sc.role)
 		return nil
 	})
+	if err == nil && denied != nil {
+		return Principal{}, denied
+	}
 	return p, err
 }
 
-// countFailure records a wrong password for account id and locks it once the tenant's number of
-// failed logins is reached.
-func (s *Service) countFailure(ctx context.Context, id psa.PortalUserID) error {
-	now := s.now()
-	return s.run(ctx, func(ctx context.Context, tx Tx) error {
-		set, err := tx.GetPortalSettings(ctx)
-		if err != nil {
-			return err
-		}
-		a, err := tx.GetAccount(ctx, id)
-		if err != nil {
-			return err
-		}
-		attempts, period := set.lockout()
-		a.FailedLogins++
-		if a.FailedLogins >= attempts {
-			a.FailedLogins, a.LockedUntil = 0, now.Add(period)
-		}
-		a.UpdatedAt = now
-		return tx.UpdateAccount(ctx, a)
-	})
+// reserveCheck counts one check of account a's password against the tenant's lockout rule,
+// before the check runs: it stores a.FailedLogins+1, and when that reaches the tenant's number of
+// failed logins, locks a (from now, for the tenant's lockout period), restarts the count and
+// reports locked. A check that then succeeds resets the count and ends the lockout. a must not
+// be locked at now; a holds the stored account afterwards.
+func (s *Service) reserveCheck(ctx context.Context, tx Tx, a *Account, now time.Time) (locked bool, err error) {
+	set, err := tx.GetPortalSettings(ctx)
+	if err != nil {
+		return false, err
+	}
+	attempts, period := set.lockout()
+	a.FailedLogins++
+	if a.FailedLogins >= attempts {
+		a.FailedLogins, a.LockedUntil, locked = 0, now.Add(period), true
+	}
+	a.UpdatedAt = now
+	if err := tx.UpdateAccount(ctx, *a); err != nil {
+		return false, err
+	}
+	a.Version++
+	return locked, nil
+}
+
+// lockNotice returns the NotifyLocked notice of account a, just locked; none when its contact
+// is gone.
+func lockNotice(ctx context.Context, tx Tx, a Account) ([]Notification, error) {
+	ct, err := tx.GetContact(ctx, a.ContactID)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []Notification{{Kind: NotifyLocked, AccountID: a.ID, ContactID: ct.ID, ClientID: ct.ClientID, Name: ct.Name(), Email: ct.Email,
+		Username: a.Username, ExpiresAt: a.LockedUntil}}, nil
 }
 
 // checkNew reports a confirmation that differs from password as a *psa.ValidationError, and
@@ -222,8 +264,10 @@ func checkNew(policy Policy, password, confirm string) error {
 
 // AcceptInvitation sets the password of the portal user invited with token (a create-password
 // link) and returns the principal, logged in. The token must be an unused, unrevoked,
-// unexpired invitation (else a *TokenError); password must equal confirm and meet the tenant's
-// policy (else a *PolicyError listing every rule broken, and the token stays usable).
+// unexpired invitation of an account that has no password yet (else a *TokenError); password
+// must equal confirm and meet the tenant's policy (else a *PolicyError listing every rule
+// broken, and the token stays usable). Setting the password revokes every other unused link of
+// the account.
 func (s *Service) AcceptInvitation(ctx context.Context, token, password, confirm string) (Principal, error) {
 	return s.redeem(ctx, PurposeInvitation, token, password, confirm)
 }
@@ -257,11 +301,30 @@ func validToken(ctx context.Context, tx Tx, purpose Purpose, token string, now t
 	return t, nil
 }
 
+// usableToken returns the stored token for token, usable for purpose at now, and its account: the
+// account must have portal access, and an invitation is for an account without a password.
+func usableToken(ctx context.Context, tx Tx, purpose Purpose, token string, now time.Time) (Token, Account, error) {
+	t, err := validToken(ctx, tx, purpose, token, now)
+	if err != nil {
+		return Token{}, Account{}, err
+	}
+	a, err := tx.GetAccount(ctx, t.AccountID)
+	switch {
+	case err != nil:
+		return Token{}, Account{}, err
+	case !a.Enabled:
+		return Token{}, Account{}, &TokenError{Purpose: purpose, Problem: TokenNoAccess}
+	case purpose == PurposeInvitation && a.HasPassword():
+		return Token{}, Account{}, &TokenError{Purpose: purpose, Problem: TokenPasswordSet}
+	}
+	return t, a, nil
+}
+
 func (s *Service) redeem(ctx context.Context, purpose Purpose, token, password, confirm string) (Principal, error) {
 	now := s.now()
 	var policy Policy
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
-		if _, err := validToken(ctx, tx, purpose, token, now); err != nil {
+		if _, _, err := usableToken(ctx, tx, purpose, token, now); err != nil {
 			return err
 		}
 		set, err := tx.GetPortalSettings(ctx)
@@ -280,16 +343,9 @@ func (s *Service) redeem(ctx context.Context, purpose Purpose, token, password, 
 	}
 	var p Principal
 	err = s.run(ctx, func(ctx context.Context, tx Tx) error {
-		t, err := validToken(ctx, tx, purpose, token, now)
+		t, a, err := usableToken(ctx, tx, purpose, token, now)
 		if err != nil {
 			return err
-		}
-		a, err := tx.GetAccount(ctx, t.AccountID)
-		if err != nil {
-			return err
-		}
-		if !a.Enabled {
-			return &TokenError{Purpose: purpose, Problem: TokenNoAccess}
 		}
 		t.UsedAt = now
 		if err := tx.UpdateToken(ctx, t); err != nil {
@@ -316,9 +372,13 @@ func (s *Service) redeem(ctx context.Context, purpose Purpose, token, password, 
 }
 
 // RequestPasswordReset sends a password-reset link (valid ResetTTL) through the Notifier to the
-// portal user with username, revoking earlier reset links. It returns nil whether or not such a
-// user exists (and when the user may not use the portal), so that it reveals no usernames; it
-// needs a Notifier, without which it is a *psa.PreconditionError for every username alike.
+// portal user with username, revoking earlier reset links. Its result does not depend on whether
+// such a user exists (or may use the portal), so that it reveals no usernames: it returns nil
+// for every username alike, and a link the Notifier fails to deliver is reported to
+// Options.DeliveryFailed, not returned. It needs a Notifier, without which it is a
+// *psa.PreconditionError for every username alike. The Notifier should queue the message
+// rather than send it while the call waits, so that the time the call takes does not tell
+// either.
 func (s *Service) RequestPasswordReset(ctx context.Context, username string) error {
 	if s.notifier == nil {
 		return &psa.PreconditionError{Kind: "portal", ID: "password reset", Rule: "needs a Notifier to deliver reset links"}
@@ -347,43 +407,49 @@ func (s *Service) RequestPasswordReset(ctx context.Context, username string) err
 	if err != nil {
 		return err
 	}
-	return s.notify(ctx, notes)
+	s.notifyQuietly(ctx, notes)
+	return nil
 }
 
 // ChangePassword changes the password of portal user id (seed 004 "Change Password": the old
-// password, and the new one twice). A wrong old password is a *WrongPasswordError and counts
-// towards the lockout; the new password must equal confirm and meet the tenant's policy. Unused
-// reset links are revoked.
+// password, and the new one twice). The new password must equal confirm and meet the tenant's
+// policy (checked first, so that a refused new password costs no attempt). A wrong old password
+// is a *WrongPasswordError and counts towards the lockout like a failed login (counted before the
+// check, as Login counts); a locked account gets a *LockedError. Every unused link of the account
+// (invitations and reset links) is revoked.
+// Other changes of the account made meanwhile (its
+// notes, preferences) are kept; a password changed meanwhile is a *psa.VersionConflictError.
 func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, password, confirm string) error {
 	var a Account
-	var policy Policy
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
 		sc, err := resolve(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		set, err := tx.GetPortalSettings(ctx)
-		a, policy = sc.account, set.Policy
+		if err != nil {
+			return err
+		}
+		if err := checkNew(set.Policy, password, confirm); err != nil {
+			return err
+		}
+		a = sc.account
+		now := s.now()
+		if now.Before(a.LockedUntil) {
+			return &LockedError{Username: a.Username, Until: a.LockedUntil}
+		}
+		_, err = s.reserveCheck(ctx, tx, &a, now)
 		return err
 	})
 	if err != nil {
 		return err
-	}
-	if now := s.now(); now.Before(a.LockedUntil) {
-		return &LockedError{Username: a.Username, Until: a.LockedUntil}
 	}
 	ok, err := s.hasher.Verify(old, a.PasswordHash)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		if err := s.countFailure(ctx, id); err != nil {
-			return err
-		}
 		return &WrongPasswordError{AccountID: id}
-	}
-	if err := checkNew(policy, password, confirm); err != nil {
-		return err
 	}
 	hash, err := s.hasher.Hash(password)
 	if err != nil {
@@ -394,12 +460,13 @@ func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, 
 		if err != nil {
 			return err
 		}
-		if cur.Version != a.Version {
+		if cur.PasswordHash != a.PasswordHash {
 			return &psa.VersionConflictError{Kind: "portal user", ID: id.String(), Given: a.Version, Stored: cur.Version}
 		}
 		now := s.now()
 		cur.PasswordHash, cur.PasswordSetAt, cur.UpdatedAt = hash, now, now
-		if err := revokeTokens(ctx, tx, id, now, PurposeReset); err != nil {
+		cur.FailedLogins, cur.LockedUntil = 0, time.Time{}
+		if err := revokeTokens(ctx, tx, id, now); err != nil {
 			return err
 		}
 		return tx.UpdateAccount(ctx, cur)

@@ -143,7 +143,7 @@ func TestSetPasswordChecksPolicy(t *testing.T) {
 	p, err := w.portal.AcceptInvitation(w.ctx, tok, "Tr0ub4dor&3x", "Tr0ub4dor&3x")
 	require.NoError(t, err, "the token survives refused passwords")
 	require.Equal(t, ct.ID, p.ContactID)
-	require.Equal(t, portal.ExternalUser.ID, p.Role.ID)
+	require.Equal(t, portal.ExternalUser().ID, p.Role.ID)
 }
 
 func TestLogin(t *testing.T) {
@@ -177,18 +177,27 @@ func TestLockout(t *testing.T) {
 	_, err = w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: 3, Lockout: 10 * time.Minute})
 	require.NoError(t, err)
 
+	sent := w.mail.count()
 	for i := range 3 {
 		_, err := w.portal.Login(w.ctx, "ann@acme.example", "not the password")
 		_, ok := errors.AsType[*portal.LoginError](err)
 		require.True(t, ok, "attempt %d: %v", i+1, err)
 	}
+	require.Equal(t, sent+1, w.mail.count(), "the lockout is notified once")
+	notice := w.mail.last(t)
+	require.Equal(t, portal.NotifyLocked, notice.Kind)
+	require.Equal(t, "ann@acme.example", notice.Username)
+	require.Empty(t, notice.Token)
+	require.Equal(t, t0.Add(10*time.Minute), notice.ExpiresAt, "the notice says when the lockout ends")
 	_, err = w.portal.Login(w.ctx, "ann@acme.example", password)
-	le, ok := errors.AsType[*portal.LockedError](err)
-	require.True(t, ok, "the right password while locked: %v", err)
-	require.Equal(t, t0.Add(10*time.Minute), le.Until)
+	_, ok := errors.AsType[*portal.LoginError](err)
+	require.True(t, ok, "the right password while locked reads like a wrong one: %v", err)
 	require.ErrorIs(t, err, psa.ErrForbidden)
+	w.clock.advance(10*time.Minute - time.Nanosecond)
+	_, err = w.portal.Login(w.ctx, "ann@acme.example", password)
+	require.Error(t, err, "still locked a moment before the end")
+	w.clock.advance(time.Nanosecond)
 
-	w.clock.advance(10 * time.Minute)
 	_, err = w.portal.Login(w.ctx, "ann@acme.example", password)
 	require.NoError(t, err, "the lockout is over")
 
@@ -303,7 +312,7 @@ func TestAccessRefused(t *testing.T) {
 			w := newWorld(t)
 			c := w.newClient("Acme", psa.ClientID{})
 			ct := w.newContact(c, "Ann", "ann@acme.example")
-			p := w.user(ct, portal.ExternalManager.ID, false)
+			p := w.user(ct, portal.ExternalManager().ID, false)
 			tc.cut(t, w, c, ct)
 
 			_, err := w.portal.Login(w.ctx, "ann@acme.example", "not the password")
@@ -380,7 +389,7 @@ func TestBatchEnable(t *testing.T) {
 	require.Empty(t, with, "a refused batch enabled someone")
 	require.Zero(t, w.mail.count(), "a refused batch sent mail")
 
-	accounts, err := w.portal.BatchEnable(w.ctx, []psa.ContactID{a.ID, b.ID}, portal.ExternalManager.ID, true)
+	accounts, err := w.portal.BatchEnable(w.ctx, []psa.ContactID{a.ID, b.ID}, portal.ExternalManager().ID, true)
 	require.NoError(t, err)
 	diff(t, []string{"ann@acme.example", "bob@acme.example"}, ids(accounts, func(a portal.Account) string { return a.Username }), "usernames")
 	require.Equal(t, 2, w.mail.count())

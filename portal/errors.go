@@ -8,8 +8,9 @@ import (
 	"github.com/psakit/psa"
 )
 
-// LoginError reports a failed login: an unknown username or a wrong password, which it does not
-// tell apart, so that a login form reveals no usernames. It unwraps to psa.ErrForbidden.
+// LoginError reports a failed login: an unknown username, a wrong password, or an account locked
+// after too many wrong passwords, which it does not tell apart, so that a login form reveals no
+// usernames. It unwraps to psa.ErrForbidden.
 type LoginError struct {
 	// Username is the username as given.
 	Username string
@@ -17,14 +18,16 @@ type LoginError struct {
 
 // Error describes the refusal.
 func (e *LoginError) Error() string {
-	return fmt.Sprintf("psa: login as %q failed: unknown username or wrong password", e.Username)
+	return fmt.Sprintf("psa: login as %q failed: unknown username or wrong password, or locked after too many failed logins", e.Username)
 }
 
 // Unwrap returns psa.ErrForbidden.
 func (e *LoginError) Unwrap() error { return psa.ErrForbidden }
 
-// LockedError reports a login refused because the account is locked after too many wrong
-// passwords. It unwraps to psa.ErrForbidden.
+// LockedError reports a password change refused because the account is locked after too many
+// wrong passwords (Service.ChangePassword, for a user already logged in). Login never returns it:
+// it gives a locked account the *LoginError of an unknown username. It unwraps to
+// psa.ErrForbidden.
 type LockedError struct {
 	Username string
 	// Until is when the lockout ends.
@@ -39,11 +42,15 @@ func (e *LockedError) Error() string {
 // Unwrap returns psa.ErrForbidden.
 func (e *LockedError) Unwrap() error { return psa.ErrForbidden }
 
-// AccessError reports a portal user who may not use the portal at all: access disabled, contact
-// inactive, or the portal disabled for the client. It unwraps to psa.ErrForbidden.
+// AccessError reports a portal user who may not use the portal at all: access disabled, no
+// password yet, contact inactive, or the portal disabled for the client. It unwraps to
+// psa.ErrForbidden.
 type AccessError struct {
 	AccountID psa.PortalUserID
-	// Reason says which ("portal access is disabled").
+	// Reason says which ("portal access is disabled") when Login refuses a user who gave the
+	// right password. Every call for a portal user ID (Principal, and every call that acts for a
+	// user) gives one reason for every cause, an unknown ID included: "portal access is not
+	// available", so that a session's ID reveals nothing of the account.
 	Reason string
 }
 
@@ -83,6 +90,10 @@ const (
 	TokenWrongUse  TokenProblem = "not for this use"
 	TokenNoAccess  TokenProblem = "for an account without portal access"
 	TokenMalformed TokenProblem = "malformed"
+	// TokenPasswordSet refuses an invitation (a create-password link) of an account that has a
+	// password already: it was set after the link was sent, and a password is changed only with
+	// the old one or with a reset link.
+	TokenPasswordSet TokenProblem = "for an account that has a password already"
 )
 
 // TokenError reports a create-password or reset token that cannot be used. It unwraps to
@@ -106,6 +117,22 @@ func (e *TokenError) Error() string {
 
 // Unwrap returns psa.ErrForbidden.
 func (e *TokenError) Unwrap() error { return psa.ErrForbidden }
+
+// PasswordSetError reports an invitation (a create-password link) asked for an account that has a
+// password already: whoever held the link could set a new password without the old one. The user
+// resets the password instead (Service.RequestPasswordReset). It unwraps to psa.ErrPrecondition.
+type PasswordSetError struct {
+	AccountID psa.PortalUserID
+	Username  string
+}
+
+// Error describes the refusal.
+func (e *PasswordSetError) Error() string {
+	return fmt.Sprintf("psa: portal user %q has a password already: a password reset, not an invitation, sets a new one", e.Username)
+}
+
+// Unwrap returns psa.ErrPrecondition.
+func (e *PasswordSetError) Unwrap() error { return psa.ErrPrecondition }
 
 // Rule names one rule of a password policy.
 type Rule string

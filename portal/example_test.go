@@ -88,8 +88,8 @@ func ExampleService_Tickets() {
 		}
 		return ct.ID, p.AccountID
 	}
-	annContact, ann := login("ann", portal.ExternalUser.ID)
-	bobContact, bob := login("bob", portal.ExternalManager.ID)
+	annContact, ann := login("ann", portal.ExternalUser().ID)
+	bobContact, bob := login("bob", portal.ExternalManager().ID)
 	for _, t := range []struct {
 		title   string
 		contact psa.ContactID

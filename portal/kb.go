@@ -58,11 +58,26 @@ func (s *Service) StaffArticle(ctx context.Context, id ArticleID) (Article, erro
 	return versioned.Get(ctx, s.run, Tx.GetArticle, id)
 }
 
+// ArticleView is a knowledge-base article as a portal user reads it: its content, without who
+// else may read it (its visibility and the clients it is visible to stay with staff).
+type ArticleView struct {
+	ID        ArticleID `json:"id"`
+	Title     string    `json:"title"`
+	Body      string    `json:"body"`
+	Keywords  []string  `json:"keywords,omitempty"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// articleView returns what a portal user reads of a.
+func articleView(a Article) ArticleView {
+	return ArticleView{ID: a.ID, Title: a.Title, Body: a.Body, Keywords: slices.Clone(a.Keywords), UpdatedAt: a.UpdatedAt}
+}
+
 // Articles returns the knowledge-base articles portal user id may read (visible to every client,
 // or to the user's client) that match query: every word of query, ignoring case, occurs in the
 // title, body or keywords (an empty query matches every article). Articles with more of the
 // words in their title come first, then by title.
-func (s *Service) Articles(ctx context.Context, id psa.PortalUserID, query string) ([]Article, error) {
+func (s *Service) Articles(ctx context.Context, id psa.PortalUserID, query string) ([]ArticleView, error) {
 	words := strings.Fields(strings.ToLower(query))
 	type hit struct {
 		a     Article
@@ -103,17 +118,17 @@ func (s *Service) Articles(ctx context.Context, id psa.PortalUserID, query strin
 	slices.SortStableFunc(hits, func(a, b hit) int {
 		return cmp.Or(cmp.Compare(b.title, a.title), strings.Compare(strings.ToLower(a.a.Title), strings.ToLower(b.a.Title)))
 	})
-	out := make([]Article, len(hits))
+	out := make([]ArticleView, len(hits))
 	for i, h := range hits {
-		out[i] = h.a
+		out[i] = articleView(h.a)
 	}
 	return out, nil
 }
 
 // Article returns article aid for portal user id; an article the user may not read (internal,
 // or for other clients) is a *psa.NotFoundError like one that does not exist.
-func (s *Service) Article(ctx context.Context, id psa.PortalUserID, aid ArticleID) (Article, error) {
-	var out Article
+func (s *Service) Article(ctx context.Context, id psa.PortalUserID, aid ArticleID) (ArticleView, error) {
+	var out ArticleView
 	err := s.scoped(ctx, id, func(ctx context.Context, tx Tx, sc *scope) error {
 		a, err := tx.GetArticle(ctx, aid)
 		if err != nil && !isNotFound(err) {
@@ -122,7 +137,7 @@ func (s *Service) Article(ctx context.Context, id psa.PortalUserID, aid ArticleI
 		if err != nil || !a.VisibleTo(sc.contact.ClientID) {
 			return psa.NotFound("article", aid)
 		}
-		out = a
+		out = articleView(a)
 		return nil
 	})
 	return out, err

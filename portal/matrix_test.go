@@ -56,7 +56,7 @@ func buildMatrix(t *testing.T, seed uint64) *matrix {
 		require.NoError(t, err)
 		roles = append(roles, r)
 	}
-	roles = append(roles, portal.ExternalUser, portal.ExternalManager, portal.ExternalManager)
+	roles = append(roles, portal.ExternalUser(), portal.ExternalManager(), portal.ExternalManager())
 
 	// Clients: top-level ones with sub-organizations, some of those with their own.
 	var contacts []client.Contact
@@ -335,7 +335,7 @@ func wantForbidden(t *testing.T, err error) {
 func TestHiddenLooksMissing(t *testing.T) {
 	w := newWorld(t)
 	acme, other := w.newClient("Acme", psa.ClientID{}), w.newClient("Other", psa.ClientID{})
-	boss := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalManager.ID, false)
+	boss := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalManager().ID, false)
 	theirs := w.ticket(other.ID, psa.ContactID{}, "theirs")
 	k := w.contract(other.ID, "theirs", contract.FixedPrice, contract.StatusActive)
 	inv := w.invoice(other.ID, "INV-1", invoice.StatusSent)

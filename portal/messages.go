@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/psakit/psa"
@@ -67,17 +68,27 @@ type mailbox struct {
 	sc    *scope // nil for staff
 }
 
-// checkRecipients reports the recipients of d that mb may not write to: a portal user must be
-// enabled and, for a portal sender, of the sender's client. Another client's user is refused
-// exactly like one that does not exist.
+// checkRecipients reports the recipients of d that mb may not write to: a staff member must be
+// an active member, and a portal user must be enabled and, for a portal sender, of the sender's
+// client. Another client's user is refused exactly like one that does not exist.
 func checkRecipients(ctx context.Context, tx Tx, mb mailbox, d Draft, v *psa.Validator) error {
 	for i, p := range d.To {
-		if !p.valid() || psa.IsNil(p.Account) {
+		if !p.valid() {
 			continue
 		}
 		field := fmt.Sprintf("to[%d]", i)
 		if p == mb.owner {
 			v.Add(field, p.String(), "is the sender")
+			continue
+		}
+		if psa.IsNil(p.Account) {
+			ok, err := activeStaff(ctx, tx, p.Staff)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				v.Add(field, p.String(), "is not a staff member you can write to")
+			}
 			continue
 		}
 		a, err := tx.GetAccount(ctx, p.Account)
@@ -91,7 +102,19 @@ func checkRecipients(ctx context.Context, tx Tx, mb mailbox, d Draft, v *psa.Val
 	return nil
 }
 
+// activeStaff reports whether id is an active staff member.
+func activeStaff(ctx context.Context, tx Tx, id psa.StaffID) (bool, error) {
+	m, err := tx.GetMember(ctx, id)
+	if isNotFound(err) {
+		return false, nil
+	}
+	return err == nil && m.Active, err
+}
+
 // send stores the sender's copy m (a draft or new) as sent and a copy in each recipient's inbox.
+// A portal user's copy lists, of the recipients, the staff members and the users of the
+// recipient's own client only, so that a staff message to several clients shows no client
+// another's users.
 func (s *Service) send(ctx context.Context, tx Tx, m Message, create bool) (Message, error) {
 	now := s.now()
 	m.Folder, m.SentAt, m.Read, m.UpdatedAt = FolderSent, now, true, now
@@ -105,12 +128,29 @@ func (s *Service) send(ctx context.Context, tx Tx, m Message, create bool) (Mess
 		}
 		m.Version++
 	}
+	clientOf := map[psa.PortalUserID]psa.ClientID{}
+	for _, p := range m.To {
+		if psa.IsNil(p.Account) {
+			continue
+		}
+		a, err := tx.GetAccount(ctx, p.Account)
+		if err != nil {
+			return Message{}, err
+		}
+		clientOf[a.ID] = a.ClientID
+	}
 	for _, to := range m.To {
 		id, err := psa.NewID[psa.MessageID](s.opts.IDs())
 		if err != nil {
 			return Message{}, err
 		}
-		c := Message{ID: id, Owner: to, Folder: FolderInbox, From: m.From, To: slices.Clone(m.To), Subject: m.Subject, Body: m.Body,
+		shown := slices.Clone(m.To)
+		if !psa.IsNil(to.Account) {
+			shown = slices.DeleteFunc(shown, func(p Party) bool {
+				return !psa.IsNil(p.Account) && clientOf[p.Account] != clientOf[to.Account]
+			})
+		}
+		c := Message{ID: id, Owner: to, Folder: FolderInbox, From: m.From, To: shown, Subject: m.Subject, Body: m.Body,
 			SentAt: now, CreatedAt: now, UpdatedAt: now, Version: 1}
 		if err := tx.CreateMessage(ctx, c); err != nil {
 			return Message{}, err
@@ -170,8 +210,8 @@ func (s *Service) inMailbox(ctx context.Context, id psa.PortalUserID, fn func(ct
 	})
 }
 
-// Send sends a new message from portal user id (seed 004 "Compose Message") to staff members and
-// to portal users of the user's own client: the sender keeps a copy in the sent folder and each
+// Send sends a new message from portal user id (seed 004 "Compose Message") to active staff
+// members and to portal users of the user's own client: the sender keeps a copy in the sent folder and each
 // recipient gets one in the inbox.
 func (s *Service) Send(ctx context.Context, id psa.PortalUserID, d Draft) (Message, error) {
 	var out Message
@@ -253,8 +293,30 @@ func (s *Service) SendDraft(ctx context.Context, id psa.PortalUserID, draft psa.
 	return out, err
 }
 
-// Reply answers message msg of portal user id's mailbox (seed 004 "Reply"): to its sender,
-// subject "Re: ..." unless it starts so; sent now when send is true, else saved as a draft.
+// ReplySubject returns the subject of a reply to a message with subject: "Re: " and the subject
+// without the reply prefixes it starts with ("Re:", "RE :", ... any number of them), cut to
+// MaxSubjectLength characters, so that a reply to any message has a valid subject and replies do
+// not stack "Re: Re: ".
+func ReplySubject(subject string) string {
+	rest := strings.TrimSpace(subject)
+	for {
+		head, tail, ok := strings.Cut(rest, ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(head), "re") {
+			break
+		}
+		rest = strings.TrimSpace(tail)
+	}
+	out := "Re: " + rest
+	if utf8.RuneCountInString(out) > MaxSubjectLength {
+		runes := []rune(out)[:MaxSubjectLength]
+		out = strings.TrimRightFunc(string(runes), unicode.IsSpace)
+	}
+	return out
+}
+
+// Reply answers message msg of portal user id's mailbox (seed 004 "Reply"): to its sender (to
+// the first recipient of the user's own sent message), with the subject ReplySubject gives; sent
+// now when send is true, else saved as a draft.
 func (s *Service) Reply(ctx context.Context, id psa.PortalUserID, msg psa.MessageID, body string, send bool) (Message, error) {
 	var out Message
 	err := s.inMailbox(ctx, id, func(ctx context.Context, tx Tx, mb mailbox) error {
@@ -266,11 +328,7 @@ func (s *Service) Reply(ctx context.Context, id psa.PortalUserID, msg psa.Messag
 		if to == mb.owner && len(m.To) > 0 {
 			to = m.To[0] // a reply to one's own sent message goes to its first recipient
 		}
-		subject := m.Subject
-		if !strings.HasPrefix(strings.ToLower(subject), "re:") {
-			subject = "Re: " + subject
-		}
-		out, err = s.compose(ctx, tx, mb, Draft{To: []Party{to}, Subject: subject, Body: body, InReplyTo: msg}, send)
+		out, err = s.compose(ctx, tx, mb, Draft{To: []Party{to}, Subject: ReplySubject(m.Subject), Body: body, InReplyTo: msg}, send)
 		return err
 	})
 	return out, err
@@ -433,14 +491,22 @@ func (s *Service) DeleteMessages(ctx context.Context, id psa.PortalUserID, ids .
 	})
 }
 
-// StaffSend sends a message from staff member staff to portal users (of any client, enabled)
-// and other staff members; InReplyTo must be a message of the staff member's mailbox.
+// StaffSend sends a message from staff member staff (an active member) to portal users (of any
+// client, enabled) and other active staff members; InReplyTo must be a message of the staff
+// member's mailbox. A portal user's copy lists only the recipients of their own client and staff.
 func (s *Service) StaffSend(ctx context.Context, staff psa.StaffID, d Draft) (Message, error) {
 	if psa.IsNil(staff) {
 		return Message{}, psa.Invalid("message", "from", "", "is required")
 	}
 	var out Message
-	err := s.run(ctx, func(ctx context.Context, tx Tx) (err error) {
+	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
+		ok, err := activeStaff(ctx, tx, staff)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return psa.Invalid("message", "from", staff.String(), "is not an active staff member")
+		}
 		out, err = s.compose(ctx, tx, mailbox{owner: Party{Staff: staff}}, d, true)
 		return err
 	})

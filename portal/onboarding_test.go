@@ -29,8 +29,8 @@ func TestOnboardingCheck(t *testing.T) {
 	require.False(t, done)
 	require.Equal(t, "no contact has portal access: enable it and send invitations", reason)
 
-	w.user(ann, portal.ExternalUser.ID, false)
-	_, err := w.portal.Enable(w.ctx, bob.ID, portal.Access{RoleID: portal.ExternalUser.ID})
+	w.user(ann, portal.ExternalUser().ID, false)
+	_, err := w.portal.Enable(w.ctx, bob.ID, portal.Access{RoleID: portal.ExternalUser().ID})
 	require.NoError(t, err)
 	done, reason = check()
 	require.True(t, done)

@@ -30,7 +30,7 @@ func TestTokensAreRandomAndStoredOnlyAsHashes(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
 	ct := w.newContact(acme, "Ann", "ann@acme.example")
-	_, err := w.portal.Enable(w.ctx, ct.ID, portal.Access{RoleID: portal.ExternalUser.ID})
+	_, err := w.portal.Enable(w.ctx, ct.ID, portal.Access{RoleID: portal.ExternalUser().ID})
 	require.NoError(t, err)
 	seen := map[string]bool{}
 	for range 500 {
@@ -70,8 +70,8 @@ func TestTokensAreRandomAndStoredOnlyAsHashes(t *testing.T) {
 func TestPasswordsAreStoredOnlyHashed(t *testing.T) {
 	w := newWorld(t)
 	acme := w.newClient("Acme", psa.ClientID{})
-	a := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
-	b := w.user(w.newContact(acme, "Bob", "bob@acme.example"), portal.ExternalUser.ID, false)
+	a := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
+	b := w.user(w.newContact(acme, "Bob", "bob@acme.example"), portal.ExternalUser().ID, false)
 	var encodings []string
 	w.inTx(func(ctx context.Context, tx portal.Tx) error {
 		for _, id := range []psa.PortalUserID{a.AccountID, b.AccountID} {
@@ -111,7 +111,7 @@ func TestNoUserEnumeration(t *testing.T) {
 	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: counting})
 	require.NoError(t, err)
 	acme := w.newClient("Acme", psa.ClientID{})
-	w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser.ID, false)
+	w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 
 	counting.verifies = 0
 	_, wrong := svc.Login(w.ctx, "ann@acme.example", "not the password at all")

@@ -27,9 +27,15 @@ type Options struct {
 	// Rand is the source of the random bytes of tokens (and of the default hasher's salts); nil
 	// means crypto/rand. Tests inject a deterministic reader.
 	Rand io.Reader
-	// Notifier delivers invitations, welcome messages and reset links; nil means nothing is sent
-	// (Invite still returns the link's token to its caller).
+	// Notifier delivers invitations, welcome messages, reset links and lockout notices; nil means
+	// nothing is sent (Invite still returns the link's token to its caller).
 	Notifier Notifier
+	// DeliveryFailed is told of each notification the Notifier failed to deliver where returning
+	// the error would reveal whether a username exists: the reset link of RequestPasswordReset and
+	// the lockout notice of Login, whose results are the same for every username. The host logs
+	// or retries it; n carries the link's token, which it must not log. nil means such failures
+	// are dropped. The other calls return the Notifier's error.
+	DeliveryFailed func(ctx context.Context, n Notification, err error)
 	// Location is the time zone in which the dashboard's "today" and "tomorrow" are read; nil
 	// means UTC.
 	Location *time.Location
@@ -53,6 +59,11 @@ const (
 	NotifyWelcome NotificationKind = "welcome"
 	// NotifyReset carries a password-reset link (valid ResetTTL).
 	NotifyReset NotificationKind = "password reset"
+	// NotifyLocked tells a user that too many wrong passwords have locked their account: it
+	// carries no token, and ExpiresAt is when the lockout ends. Login's answer does not say that
+	// an account is locked (it would tell real usernames from unknown ones); this notice does,
+	// to the account's owner.
+	NotifyLocked NotificationKind = "lockout"
 )
 
 // Notification is one message for a Notifier to deliver.
@@ -64,7 +75,7 @@ type Notification struct {
 	// Name and Email are the contact's; Username the login name.
 	Name, Email, Username string
 	// Token is the secret of the link; the host builds the URL from it. ExpiresAt is when the
-	// link stops working.
+	// link stops working (for NotifyLocked, which has no link, when the lockout ends).
 	Token     string
 	ExpiresAt time.Time
 }
@@ -76,6 +87,7 @@ type Service struct {
 	hasher   Hasher
 	rand     io.Reader
 	notifier Notifier
+	failed   func(ctx context.Context, n Notification, err error)
 	loc      *time.Location
 
 	dummyOnce sync.Once
@@ -88,7 +100,7 @@ type Service struct {
 func NewService(run psa.Runner[Tx], opts *Options) (*Service, error) {
 	s := &Service{run: run, rand: rand.Reader, loc: time.UTC}
 	if opts != nil {
-		s.opts, s.hasher, s.notifier = opts.Options, opts.Hasher, opts.Notifier
+		s.opts, s.hasher, s.notifier, s.failed = opts.Options, opts.Hasher, opts.Notifier, opts.DeliveryFailed
 		if opts.Rand != nil {
 			s.rand = opts.Rand
 		}
@@ -139,6 +151,19 @@ func (s *Service) notify(ctx context.Context, ns []Notification) error {
 		}
 	}
 	return nil
+}
+
+// notifyQuietly delivers ns like notify, after a transaction has committed, where a failure must
+// not change the caller's result: each failure goes to the DeliveryFailed hook.
+func (s *Service) notifyQuietly(ctx context.Context, ns []Notification) {
+	if s.notifier == nil {
+		return
+	}
+	for _, n := range ns {
+		if err := s.notifier.Notify(ctx, n); err != nil && s.failed != nil {
+			s.failed(ctx, n, fmt.Errorf("psa: %s for portal user %q was not delivered: %w", n.Kind, n.Username, err))
+		}
+	}
 }
 
 // Settings returns the tenant's portal settings.
@@ -204,7 +229,7 @@ func (s *Service) Roles(ctx context.Context) ([]Role, error) {
 	var out []Role
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
 		custom, err := psa.All(ctx, tx.ListRoles)
-		out = append(slices.Clone(BuiltInRoles), custom...)
+		out = append(BuiltInRoles(), custom...)
 		return err
 	})
 	return out, err
@@ -253,16 +278,17 @@ func (s *Service) Enable(ctx context.Context, contact psa.ContactID, in Access) 
 	return out.redacted(), s.notify(ctx, notes)
 }
 
-// enable is Enable inside tx; field names the contact in validation errors, and kind is the
-// notification an invitation is sent as.
-func (s *Service) enable(ctx context.Context, tx Tx, contactID psa.ContactID, in Access, field string, kind NotificationKind) (Account, []Notification, error) {
-	ct, err := tx.GetContact(ctx, contactID)
-	if err != nil {
-		return Account{}, nil, err
-	}
-	var v psa.Validator
+// enabling is a checked request to give a contact portal access: the username and role it gets.
+type enabling struct {
+	username string
+	role     RoleID
+}
+
+// checkEnable checks giving contact ct the access in, recording every broken rule in v under
+// field; it returns an error only when the store fails.
+func checkEnable(ctx context.Context, tx Tx, ct client.Contact, in Access, field string, v *psa.Validator) (enabling, error) {
 	if !ct.Active {
-		v.Add(field, contactID.String(), "is an inactive contact")
+		v.Add(field, ct.ID.String(), "is an inactive contact")
 	}
 	username := NormalizeUsername(in.Username)
 	if username == "" {
@@ -273,17 +299,33 @@ func (s *Service) enable(ctx context.Context, tx Tx, contactID psa.ContactID, in
 	}
 	role := in.RoleID
 	if psa.IsNil(role) {
-		role = ExternalUser.ID
+		role = ExternalUser().ID
 	}
 	if _, err := getRole(ctx, tx, role); err != nil {
 		if !isNotFound(err) {
-			return Account{}, nil, err
+			return enabling{}, err
 		}
 		v.Add(field+".roleId", role.String(), "is not a portal role")
+	}
+	return enabling{username: username, role: role}, nil
+}
+
+// enable is Enable inside tx; field names the contact in validation errors, and kind is the
+// notification an invitation is sent as.
+func (s *Service) enable(ctx context.Context, tx Tx, contactID psa.ContactID, in Access, field string, kind NotificationKind) (Account, []Notification, error) {
+	ct, err := tx.GetContact(ctx, contactID)
+	if err != nil {
+		return Account{}, nil, err
+	}
+	var v psa.Validator
+	e, err := checkEnable(ctx, tx, ct, in, field, &v)
+	if err != nil {
+		return Account{}, nil, err
 	}
 	if err := v.Err("portal access"); err != nil {
 		return Account{}, nil, err
 	}
+	username, role := e.username, e.role
 	now := s.now()
 	a, err := tx.FindAccountByContact(ctx, contactID)
 	switch {
@@ -373,7 +415,8 @@ type Invitation struct {
 
 // Invite issues a create-password link to contact's enabled portal account (revoking any earlier
 // one) and sends it through the Notifier; it also returns it, for a host without a Notifier. The
-// client must have the portal enabled.
+// client must have the portal enabled, and the account must have no password yet: an account
+// with a password gets a *PasswordSetError (its user resets the password instead).
 func (s *Service) Invite(ctx context.Context, contact psa.ContactID) (Invitation, error) {
 	var n Notification
 	err := s.run(ctx, func(ctx context.Context, tx Tx) error {
@@ -392,6 +435,8 @@ func (s *Service) Invite(ctx context.Context, contact psa.ContactID) (Invitation
 		switch {
 		case !a.Enabled:
 			return &psa.PreconditionError{Kind: "portal user", ID: a.Username, Rule: "has no portal access: enable it first"}
+		case a.HasPassword():
+			return &PasswordSetError{AccountID: a.ID, Username: a.Username}
 		case !ct.Active:
 			return &psa.PreconditionError{Kind: "portal user", ID: a.Username, Rule: "is an inactive contact"}
 		case c.Settings.PortalDisabled:
@@ -439,9 +484,12 @@ func (s *Service) disable(ctx context.Context, tx Tx, contact psa.ContactID) (Ac
 
 // BatchEnable gives every contact of contacts portal access with role (nil: ExternalUser) and
 // its e-mail address as its username (seed 004 "Batch Actions"), all or nothing: a
-// *psa.ValidationError lists every contact that cannot have it (inactive, no e-mail address,
-// unusable username). With welcome, each account without a password gets the welcome e-mail with
-// a create-password link.
+// *psa.ValidationError lists every contact that cannot have it (listed twice, inactive, no
+// e-mail address, unusable username) and every username conflict (two contacts of the batch with
+// the same address, an address that is another contact's username), and nothing is written.
+// Every contact is checked before the first write, so that no write fails inside the
+// transaction (which aborts it in stores such as PostgreSQL). With welcome, each account without
+// a password gets the welcome e-mail with a create-password link.
 func (s *Service) BatchEnable(ctx context.Context, contacts []psa.ContactID, role RoleID, welcome bool) ([]Account, error) {
 	var out []Account
 	var notes []Notification
@@ -449,6 +497,8 @@ func (s *Service) BatchEnable(ctx context.Context, contacts []psa.ContactID, rol
 		out, notes = nil, nil
 		var v psa.Validator
 		seen := map[psa.ContactID]bool{}
+		firstWith := map[string]int{} // username -> index of the first contact of the batch with it
+		ok := make([]bool, len(contacts))
 		for i, id := range contacts {
 			field := "contacts[" + strconv.Itoa(i) + "]"
 			if seen[id] {
@@ -468,24 +518,47 @@ func (s *Service) BatchEnable(ctx context.Context, contacts []psa.ContactID, rol
 				v.Add(field, id.String(), "has no e-mail address to use as username")
 				continue
 			}
-			a, n, err := s.enable(ctx, tx, id, Access{RoleID: role, Invite: welcome}, field, NotifyWelcome)
-			if ve, ok := errors.AsType[*psa.ValidationError](err); ok {
+			var cv psa.Validator
+			e, err := checkEnable(ctx, tx, ct, Access{RoleID: role}, field, &cv)
+			if err != nil {
+				return err
+			}
+			if ve, bad := errors.AsType[*psa.ValidationError](cv.Err("")); bad {
 				for _, f := range ve.Fields {
 					v.Add(f.Field, f.Value, f.Reason)
 				}
 				continue
 			}
-			if errors.Is(err, psa.ErrAlreadyExists) {
-				v.Add(field+".username", NormalizeUsername(ct.Email), "is taken by another portal user")
+			if j, dup := firstWith[e.username]; dup {
+				v.Add(field+".username", e.username, "is also the username of contacts["+strconv.Itoa(j)+"] of this batch")
 				continue
 			}
+			firstWith[e.username] = i
+			holder, err := tx.FindAccountByUsername(ctx, e.username)
+			switch {
+			case err == nil && holder.ContactID != id:
+				v.Add(field+".username", e.username, "is taken by another portal user")
+				continue
+			case err != nil && !isNotFound(err):
+				return err
+			}
+			ok[i] = true
+		}
+		if err := v.Err("batch portal access"); err != nil {
+			return err
+		}
+		for i, id := range contacts {
+			if !ok[i] {
+				continue
+			}
+			a, n, err := s.enable(ctx, tx, id, Access{RoleID: role, Invite: welcome}, "contacts["+strconv.Itoa(i)+"]", NotifyWelcome)
 			if err != nil {
 				return err
 			}
 			out = append(out, a.redacted())
 			notes = append(notes, n...)
 		}
-		return v.Err("batch portal access")
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/invoice"
 	"github.com/psakit/psa/servicedesk"
+	"github.com/psakit/psa/staff"
 )
 
 // AccountStore keeps portal accounts. Like every store of psa it takes and returns copies,
@@ -124,12 +125,20 @@ type ArticleStore interface {
 	ListArticles(ctx context.Context, page psa.PageRequest) (psa.Page[Article], error)
 }
 
+// StaffReader reads the staff members portal messages are addressed to: the part of
+// staff.MemberStore the portal needs, under its rules.
+type StaffReader interface {
+	// GetMember returns the staff member with id, or a *psa.NotFoundError.
+	GetMember(ctx context.Context, id psa.StaffID) (staff.Member, error)
+}
+
 // Tx is the transaction the portal Service runs in: the stores it reads (clients and contacts,
-// contracts, tickets, notes and time entries, the service-desk settings, invoices) and this
-// package's stores.
+// contracts, tickets, notes and time entries, the service-desk settings, invoices, staff
+// members) and this package's stores.
 type Tx interface {
 	servicedesk.Tx
 	invoice.Tx
+	StaffReader
 	AccountStore
 	TokenStore
 	RoleStore

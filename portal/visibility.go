@@ -3,6 +3,7 @@ package portal
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -24,17 +25,28 @@ type scope struct {
 	orgs []psa.ClientID
 }
 
-// resolve reads portal user id's scope, or fails with an *AccessError. An unknown id is an
-// *AccessError too: a stale session must not tell a missing account from a disabled one.
+// noAccess is the reason of the *AccessError of every call for a portal user ID that may not use
+// the portal, whatever the cause.
+const noAccess = "portal access is not available"
+
+// resolve reads portal user id's scope, or fails with an *AccessError. Every cause (no such
+// account, access disabled, no password yet, contact gone or inactive, portal disabled for the
+// client) gives the same error, with the reason noAccess: the ID comes from a session, perhaps
+// a stale or forged one, and must not tell a missing account from a disabled one, nor name the
+// client. Login, to a user who gave the right password, says which cause it is.
 func resolve(ctx context.Context, tx Tx, id psa.PortalUserID) (*scope, error) {
 	a, err := tx.GetAccount(ctx, id)
 	if isNotFound(err) {
-		return nil, &AccessError{AccountID: id, Reason: "no such portal user"}
+		return nil, &AccessError{AccountID: id, Reason: noAccess}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return resolveAccount(ctx, tx, a)
+	sc, err := resolveAccount(ctx, tx, a)
+	if _, denied := errors.AsType[*AccessError](err); denied {
+		return nil, &AccessError{AccountID: id, Reason: noAccess}
+	}
+	return sc, err
 }
 
 func resolveAccount(ctx context.Context, tx Tx, a Account) (*scope, error) {
@@ -399,16 +411,70 @@ func (s *Service) Invoice(ctx context.Context, id psa.PortalUserID, iid psa.Invo
 	return out, err
 }
 
-// OrganizationUsers returns the contacts of portal user id's client with their portal access,
-// for a role with the ManageUsers permission (else a *ForbiddenError).
-func (s *Service) OrganizationUsers(ctx context.Context, id psa.PortalUserID) ([]ContactAccess, error) {
-	var out []ContactAccess
-	err := s.scoped(ctx, id, func(ctx context.Context, tx Tx, sc *scope) (err error) {
+// OrganizationUser is a contact of a portal user's own client as a user with the ManageUsers
+// permission sees it: who the contact is and the portal access it has, which is what granting and
+// taking away access needs. What belongs to the colleague alone stays out: their personal notes,
+// photo and preferences, to-do items, login times, failed logins and lockouts, and their links.
+type OrganizationUser struct {
+	ContactID psa.ContactID `json:"contactId"`
+	FirstName string        `json:"firstName"`
+	LastName  string        `json:"lastName"`
+	Email     string        `json:"email,omitempty"`
+	// Active is false for a contact who has left.
+	Active bool `json:"active"`
+	// AccountID is the contact's portal account (the recipient of a message to them); nil when
+	// the contact never had portal access.
+	AccountID psa.PortalUserID `json:"accountId"`
+	// HasAccess is "Has Client Portal Access"; Username and Role are the account's, when there
+	// is one.
+	HasAccess bool   `json:"hasAccess"`
+	Username  string `json:"username,omitempty"`
+	RoleID    RoleID `json:"roleId"`
+	Role      string `json:"role,omitempty"`
+	// PasswordSet is false while the user has still to accept an invitation.
+	PasswordSet bool `json:"passwordSet"`
+}
+
+// organizationUser returns what a user manager sees of contact ct and its account a (nil for
+// none).
+func organizationUser(ctx context.Context, tx Tx, ct client.Contact, a *Account) (OrganizationUser, error) {
+	u := OrganizationUser{ContactID: ct.ID, FirstName: ct.FirstName, LastName: ct.LastName, Email: ct.Email, Active: ct.Active}
+	if a == nil {
+		return u, nil
+	}
+	u.AccountID, u.HasAccess, u.Username, u.RoleID, u.PasswordSet = a.ID, a.Enabled, a.Username, a.RoleID, a.HasPassword()
+	r, err := getRole(ctx, tx, a.RoleID)
+	switch {
+	case err == nil:
+		u.Role = r.Name
+	case !isNotFound(err):
+		return OrganizationUser{}, err
+	}
+	return u, nil
+}
+
+// OrganizationUsers returns the contacts of portal user id's client with their portal access, in
+// ascending contact ID order, for a role with the ManageUsers permission (else a
+// *ForbiddenError). It shows nothing of a colleague's account but its access (OrganizationUser).
+func (s *Service) OrganizationUsers(ctx context.Context, id psa.PortalUserID) ([]OrganizationUser, error) {
+	var out []OrganizationUser
+	err := s.scoped(ctx, id, func(ctx context.Context, tx Tx, sc *scope) error {
 		if err := sc.require(sc.role.Permissions.ManageUsers, "manage portal users"); err != nil {
 			return err
 		}
-		out, err = contactsOf(ctx, tx, sc.contact.ClientID, AnyAccess)
-		return err
+		all, err := contactsOf(ctx, tx, sc.contact.ClientID, AnyAccess)
+		if err != nil {
+			return err
+		}
+		out = make([]OrganizationUser, 0, len(all))
+		for _, ca := range all {
+			u, err := organizationUser(ctx, tx, ca.Contact, ca.Account)
+			if err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return nil
 	})
 	return out, err
 }

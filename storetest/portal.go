@@ -11,6 +11,7 @@ import (
 	"github.com/psakit/psa"
 	"github.com/psakit/psa/client"
 	"github.com/psakit/psa/portal"
+	"github.com/psakit/psa/staff"
 )
 
 // portalCases are the cases of the stores of package portal (portal.Tx): accounts, tokens,
@@ -112,6 +113,12 @@ func portalCases() []testCase {
 			contract: "Harness.Portal runs on the same store as Harness.Client: a portal.Tx writes a client, a contact and its account in one " +
 				"transaction, and a client transaction reads them.",
 			needs: []string{"Client", "Portal"}, run: testPortalSharesStore,
+		},
+		{
+			name: "PortalReadsStaff",
+			contract: "Harness.Portal runs on the same store as Harness.Staff: GetMember of a portal.Tx (the staff members portal messages " +
+				"are addressed to) returns a member a staff transaction stored, as stored, and a *psa.NotFoundError for an unknown ID.",
+			needs: []string{"Staff", "Portal"}, run: testPortalReadsStaff,
 		},
 	}
 }
@@ -219,7 +226,7 @@ var (
 
 // newAccount returns an account of client owner with its own contact and no username.
 func newAccount(id psa.PortalUserID, owner psa.ClientID, label string) portal.Account {
-	return portal.Account{ID: id, ContactID: randomID[psa.ContactID](), ClientID: owner, RoleID: portal.ExternalUser.ID, Notes: label,
+	return portal.Account{ID: id, ContactID: randomID[psa.ContactID](), ClientID: owner, RoleID: portal.ExternalUser().ID, Notes: label,
 		CreatedAt: ts0, UpdatedAt: ts0, Version: 1}
 }
 
@@ -535,4 +542,18 @@ func testPortalSharesStore(t *testing.T, h Harness) {
 		return tx.GetClient(ctx, c.ID)
 	}))
 	diff(t, "FindAccountByContact through Harness.Portal", a, mustRead(t, h.Portal, "FindAccountByContact", findByContact(ct.ID)))
+}
+
+func testPortalReadsStaff(t *testing.T, h Harness) {
+	m := newMember(newID[psa.StaffID](t), newID[psa.SecurityLevelID](t), "Tess Tech")
+	inTx(t, h.Staff, "storing a staff member", func(ctx context.Context, tx staff.Tx) error { return tx.CreateMember(ctx, m) })
+	diff(t, "GetMember through Harness.Portal", m, mustRead(t, h.Portal, "GetMember", func(ctx context.Context, tx portal.Tx) (staff.Member, error) {
+		return tx.GetMember(ctx, m.ID)
+	}))
+	var err error
+	inTx(t, h.Portal, "reading an unknown staff member", func(ctx context.Context, tx portal.Tx) error {
+		_, err = tx.GetMember(ctx, newID[psa.StaffID](t))
+		return nil
+	})
+	wantNotFound(t, "GetMember of an unknown ID", err)
 }

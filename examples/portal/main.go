@@ -4,7 +4,8 @@
 //  1. give a contact portal access: a create-password link, valid 24 hours, is "e-mailed";
 //  2. set a password: one that breaks the tenant's policy is refused with every rule it breaks;
 //     then the link is used, and a second use is refused;
-//  3. log in, and see the same answer for an unknown user as for a wrong password;
+//  3. log in, and see the same answer for an unknown user as for a wrong password (a locked
+//     account gets it too);
 //  4. open a ticket from the portal and add a note;
 //  5. show what an External User and an External Manager of the same client each see: tickets,
 //     notes, time entries, contracts and invoices, and what happens when one asks for the
@@ -110,7 +111,7 @@ func run(ctx context.Context, out io.Writer, iterations int) error {
 	if err != nil {
 		return err
 	}
-	say("  username %q, role %s", acct.Username, portal.ExternalUser.Name)
+	say("  username %q, role %s", acct.Username, portal.ExternalUser().Name)
 
 	say("2. Setting the password")
 	_, err = svc.AcceptInvitation(ctx, mail.last, "Acme2026", "Acme2026")
@@ -171,7 +172,7 @@ func run(ctx context.Context, out io.Writer, iterations int) error {
 	}
 
 	say("5. What each user of Acme Manufacturing sees")
-	bobAcct, err := svc.Enable(ctx, bob.ID, portal.Access{RoleID: portal.ExternalManager.ID, Invite: true})
+	bobAcct, err := svc.Enable(ctx, bob.ID, portal.Access{RoleID: portal.ExternalManager().ID, Invite: true})
 	if err != nil {
 		return err
 	}

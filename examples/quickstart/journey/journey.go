@@ -498,7 +498,7 @@ func (j *journey) bill(ctx context.Context) error {
 func (j *journey) summarize(ctx context.Context) error {
 	j.clock.advance(24 * time.Hour)
 	fmt.Fprintln(j.out)
-	if _, err := j.portal.Enable(ctx, j.ann.ID, portal.Access{RoleID: portal.ExternalManager.ID, Invite: true}); err != nil {
+	if _, err := j.portal.Enable(ctx, j.ann.ID, portal.Access{RoleID: portal.ExternalManager().ID, Invite: true}); err != nil {
 		return err
 	}
 	fmt.Fprintln(j.out, "\nOnboarding checklist at the end:")
