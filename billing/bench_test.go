@@ -246,10 +246,21 @@ func computeLimit(inv *limitInvoice, out *limitTotals) {
 		t := net.Mul(rate).DivRound(decHundred, inv.scale)
 		tax = tax.Add(t)
 		// Spread t over the lines by largest remainder: pro rata to their nets when they have
-		// one sign, else from each line's exact tax rounded down.
-		left := t.Abs()
-		if mixed {
-			left = t
+		// one sign, else from each line's exact tax rounded down. A negative t (or a zero one
+		// whose first line with a net is a credit) is spread as -t over the negated lines, and
+		// the shares negated.
+		flip := t.Sign() < 0
+		if mixed && t.IsZero() {
+			for _, a := range amounts {
+				if !a.IsZero() {
+					flip = a.Sign() < 0
+					break
+				}
+			}
+		}
+		left := t
+		if flip {
+			left = t.Neg()
 		}
 		sum := decimal.Zero
 		for _, a := range amounts {
@@ -258,6 +269,9 @@ func computeLimit(inv *limitInvoice, out *limitTotals) {
 		for i, a := range amounts {
 			var q, r decimal.Decimal
 			if mixed {
+				if flip {
+					a = a.Neg()
+				}
 				q, r = a.Mul(rate).QuoRem(decHundred, inv.scale)
 				if r.Sign() < 0 {
 					q, r = q.Sub(unit), r.Add(unit.Mul(decHundred))
@@ -279,7 +293,7 @@ func computeLimit(inv *limitInvoice, out *limitTotals) {
 			left = left.Sub(unit)
 		}
 		for i, q := range shares {
-			if !mixed && t.Sign() < 0 {
+			if flip {
 				q = q.Neg()
 			}
 			taxes[i] = taxes[i].Add(q)

@@ -416,8 +416,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, username string) err
 // policy (checked first, so that a refused new password costs no attempt). A wrong old password
 // is a *WrongPasswordError and counts towards the lockout like a failed login (counted before the
 // check, as Login counts); a locked account gets a *LockedError. Every unused link of the account
-// (invitations and reset links) is revoked.
-// Other changes of the account made meanwhile (its
+// (invitations and reset links) is revoked. Other changes of the account made meanwhile (its
 // notes, preferences) are kept; a password changed meanwhile is a *psa.VersionConflictError.
 func (s *Service) ChangePassword(ctx context.Context, id psa.PortalUserID, old, password, confirm string) error {
 	var a Account
