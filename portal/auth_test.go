@@ -359,8 +359,7 @@ func TestRehashOnLogin(t *testing.T) {
 
 	stronger, err := portal.NewPBKDF2(3000, nil)
 	require.NoError(t, err)
-	raised, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: stronger})
-	require.NoError(t, err)
+	raised := w.service(portal.Options{Hasher: stronger})
 	_, err = raised.Login(w.ctx, "ann@acme.example", password)
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(stored(), "$pbkdf2-sha256$i=3000$"), stored())

@@ -20,11 +20,10 @@ import (
 func TestLockoutRevealsNoUsername(t *testing.T) {
 	w := newWorld(t)
 	counting := &slowCountingHasher{Hasher: w.hasher}
-	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: counting})
-	require.NoError(t, err)
+	svc := w.service(portal.Options{Hasher: counting})
 	acme := w.newClient("Acme", psa.ClientID{})
 	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
-	_, err = w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: 3})
+	_, err := w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: 3})
 	require.NoError(t, err)
 	hash := w.storedHash(ann.AccountID)
 
@@ -85,8 +84,7 @@ func TestResetRequestRevealsNothing(t *testing.T) {
 	acme := w.newClient("Acme", psa.ClientID{})
 	w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	broken := &failingNotifier{}
-	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: w.hasher, Notifier: broken})
-	require.NoError(t, err)
+	svc := w.service(portal.Options{Hasher: w.hasher, Notifier: broken})
 
 	real := svc.RequestPasswordReset(w.ctx, "ann@acme.example")
 	unknown := svc.RequestPasswordReset(w.ctx, "nobody@acme.example")
@@ -104,12 +102,11 @@ func TestDeliveryFailedHook(t *testing.T) {
 	_, err := w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: 2})
 	require.NoError(t, err)
 	var failed []portal.NotificationKind
-	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: w.hasher, Notifier: &failingNotifier{},
+	svc := w.service(portal.Options{Hasher: w.hasher, Notifier: &failingNotifier{},
 		DeliveryFailed: func(_ context.Context, n portal.Notification, err error) {
 			require.ErrorContains(t, err, "smtp: 451")
 			failed = append(failed, n.Kind)
 		}})
-	require.NoError(t, err)
 
 	require.NoError(t, svc.RequestPasswordReset(w.ctx, "ann@acme.example"))
 	require.NoError(t, svc.RequestPasswordReset(w.ctx, "nobody@acme.example"))

@@ -138,6 +138,16 @@ func newWorld(t testing.TB) *world {
 	return w
 }
 
+// service returns another portal service on w's store, on w's clock, with opts (a hasher or a
+// notifier of a test's own); w.portal stays as it is.
+func (w *world) service(opts portal.Options) *portal.Service {
+	w.t.Helper()
+	opts.Options.Now = w.clock.Now
+	svc, err := portal.NewService(w.run, &opts)
+	require.NoError(w.t, err)
+	return svc
+}
+
 // newClient creates a client, optionally a sub-organization of parent.
 func (w *world) newClient(name string, parent psa.ClientID) client.Client {
 	w.t.Helper()

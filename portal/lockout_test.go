@@ -59,11 +59,10 @@ func TestParallelGuessesStopAtTheLimit(t *testing.T) {
 	for _, limit := range []int{1, 5} {
 		w := newWorld(t)
 		counting := &slowCountingHasher{Hasher: w.hasher, delay: 5 * time.Millisecond}
-		svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: counting})
-		require.NoError(t, err)
+		svc := w.service(portal.Options{Hasher: counting})
 		acme := w.newClient("Acme", psa.ClientID{})
 		ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
-		_, err = w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: limit})
+		_, err := w.portal.PutSettings(w.ctx, portal.Settings{MaxFailedLogins: limit})
 		require.NoError(t, err)
 		hash := w.storedHash(ann.AccountID)
 
@@ -116,8 +115,7 @@ func (h *hookHasher) Verify(password, encoded string) (bool, error) {
 func TestChangePasswordSurvivesOtherEdits(t *testing.T) {
 	w := newWorld(t)
 	hook := &hookHasher{Hasher: w.hasher}
-	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: hook})
-	require.NoError(t, err)
+	svc := w.service(portal.Options{Hasher: hook})
 	acme := w.newClient("Acme", psa.ClientID{})
 	ann := w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 	const next = "another good passphrase"
@@ -130,7 +128,7 @@ func TestChangePasswordSurvivesOtherEdits(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.NoError(t, svc.ChangePassword(w.ctx, ann.AccountID, password, next, next))
-	_, err = w.portal.Login(w.ctx, "ann@acme.example", next)
+	_, err := w.portal.Login(w.ctx, "ann@acme.example", next)
 	require.NoError(t, err)
 	dash, err := w.portal.Dashboard(w.ctx, ann.AccountID)
 	require.NoError(t, err)

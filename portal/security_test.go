@@ -108,8 +108,7 @@ func (h *countingHasher) Verify(password, encoded string) (bool, error) {
 func TestNoUserEnumeration(t *testing.T) {
 	w := newWorld(t)
 	counting := &countingHasher{Hasher: w.hasher}
-	svc, err := portal.NewService(w.run, &portal.Options{Options: psa.Options{Now: w.clock.Now}, Hasher: counting})
-	require.NoError(t, err)
+	svc := w.service(portal.Options{Hasher: counting})
 	acme := w.newClient("Acme", psa.ClientID{})
 	w.user(w.newContact(acme, "Ann", "ann@acme.example"), portal.ExternalUser().ID, false)
 
