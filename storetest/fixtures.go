@@ -357,6 +357,7 @@ func fullPart(t *testing.T, id psa.PartID, owner psa.ContractID) contract.Part {
 			{From: day(2025, time.September, 30), Quantity: dec(t, "0")},
 		},
 		BilledThrough: day(2025, time.April, 30),
+		Reconciled:    contract.Reconciled{PartID: id, AsOf: day(2025, time.April, 1), PartVersion: 1, ContractVersion: 3, Usage: 2},
 		CreatedAt:     ts0,
 		UpdatedAt:     ts0.Add(3*time.Hour + 5*time.Microsecond),
 		Version:       1,
